@@ -1,0 +1,1 @@
+"""Trifecta: a self-hosted live audience-polling server for L&D alignment sessions."""

@@ -1,0 +1,166 @@
+"""JSON endpoints: parse, call, respond. Nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import auth, export
+from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnknownSession, UnknownTemplate
+from .kinds import question_json
+from .models import (
+    AnswerRequest,
+    ControlRequest,
+    CreateSessionRequest,
+    ModerationRequest,
+    parse_answer,
+    parse_json,
+    parse_model,
+)
+from .store import SessionInfo
+from .surveys import build_questions
+from .views import join_url, results_json, session_json
+
+BODY_LIMIT = 64 * 1024
+COOKIE_MAX_AGE = 60 * 60 * 24 * 30
+
+
+async def read_json(request: Request) -> Any:
+    """The body as JSON, refusing more than BODY_LIMIT bytes before reading them all."""
+    declared = request.headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) > BODY_LIMIT:
+        raise PayloadTooLarge(f"the body is larger than {BODY_LIMIT} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > BODY_LIMIT:
+            raise PayloadTooLarge(f"the body is larger than {BODY_LIMIT} bytes")
+    return parse_json(bytes(body))
+
+
+async def _session(request: Request) -> SessionInfo:
+    """The session named in the path, for its presenter; no hint whether it exists."""
+    session_id = request.path_params["session_id"]
+    await auth.require_presenter(request, request.state.store, session_id)
+    info: SessionInfo | None = await request.state.store.session(session_id)
+    if info is None:
+        raise UnknownSession(f"there is no session {session_id!r}")
+    return info
+
+
+async def health(request: Request) -> JSONResponse:
+    store_ok = await request.state.store.is_healthy()
+    broker_ok = await request.state.broker.is_healthy()
+    body = {"status": "ok" if store_ok and broker_ok else "unavailable",
+            "store": "ok" if store_ok else "unavailable",
+            "broker": "ok" if broker_ok else "unavailable"}
+    return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+
+
+async def list_templates(request: Request) -> JSONResponse:
+    auth.require_organizer(request)
+    return JSONResponse([
+        {"id": s.id, "title": s.title, "description": s.description, "mode": s.mode,
+         "questions": [question_json(q) for q in s.questions]}
+        for s in request.state.surveys.values()])
+
+
+async def list_sessions(request: Request) -> JSONResponse:
+    auth.require_organizer(request)
+    summaries = await request.state.store.sessions()
+    return JSONResponse([
+        {"id": s.id, "code": s.code, "title": s.title, "mode": s.mode, "state": s.state,
+         "created_at": s.created_at, "participants": s.participants, "answers": s.answers}
+        for s in summaries])
+
+
+async def create_session(request: Request) -> JSONResponse:
+    auth.require_organizer(request)
+    body = parse_model(CreateSessionRequest, await read_json(request))
+    if body.template is not None:
+        survey = request.state.surveys.get(body.template)
+        if survey is None:
+            raise UnknownTemplate(f"there is no template {body.template!r}")
+        title, mode, questions = body.title or survey.title, body.mode or survey.mode, \
+            survey.questions
+    else:
+        assert body.questions is not None and body.title is not None
+        try:
+            questions = build_questions(body.questions)
+        except ValueError as e:
+            raise InvalidRequest(f"questions: {e}") from None
+        title, mode = body.title, body.mode or "presenter"
+    created = await request.state.store.create_session(
+        title=title, mode=mode, template_id=body.template, questions=questions)
+    base = request.state.settings.base_url
+    return JSONResponse({
+        "id": created.id, "code": created.code, "join_url": join_url(base, created.code),
+        "presenter_url": f"{base}/present/{created.id}?key={created.presenter_key}",
+        "presenter_key": created.presenter_key}, status_code=201)
+
+
+async def get_session(request: Request) -> JSONResponse:
+    info = await _session(request)
+    return JSONResponse(session_json(info, request.state.settings.base_url))
+
+
+async def control(request: Request) -> JSONResponse:
+    info = await _session(request)
+    body = parse_model(ControlRequest, await read_json(request))
+    await request.state.store.control(info.id, body.action, body.question)
+    await request.state.hub.session_changed(info.id, [body.question] if body.question else [])
+    updated = await request.state.store.session(info.id)
+    return JSONResponse(session_json(updated, request.state.settings.base_url))
+
+
+async def moderate(request: Request) -> JSONResponse:
+    info = await _session(request)
+    body = parse_model(ModerationRequest, await read_json(request))
+    question_id = await request.state.store.set_hidden(info.id, int(body.item), body.hidden)
+    request.state.hub.answered(info.id, question_id)
+    return JSONResponse({"status": "ok"})
+
+
+async def results(request: Request) -> JSONResponse:
+    info = await _session(request)
+    found = await request.state.store.results(info.id)
+    return JSONResponse({"questions": results_json(found)})
+
+
+async def join(request: Request) -> JSONResponse:
+    code = request.path_params["code"]
+    session_id = await request.state.store.live_session_by_code(code)
+    if session_id is None:
+        raise NotFound(f"no live session has the code {code[:16]!r}")
+    token = auth.participant_token(request) or auth.new_token()
+    await request.state.store.join(session_id, auth.token_hash(token))
+    response = JSONResponse({"session": session_id})
+    set_participant_cookie(response, token, request.state.settings.base_url)
+    return response
+
+
+def set_participant_cookie(response: Response, token: str, base_url: str) -> None:
+    response.set_cookie(auth.PARTICIPANT_COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True,
+                        samesite="lax", secure=base_url.startswith("https://"), path="/")
+
+
+async def answer(request: Request) -> JSONResponse:
+    session_id = request.path_params["session_id"]
+    store, desk = request.state.store, request.state.desk
+    participant_id = await auth.require_participant(request, store, session_id)
+    body = parse_answer(AnswerRequest, await read_json(request))
+    prepared = await desk.prepare(session_id, participant_id, body)
+    recorded = await desk.record(prepared)
+    return JSONResponse({"status": recorded.value},
+                        status_code=201 if recorded.value == "accepted" else 200)
+
+
+async def export_results(request: Request) -> Response:
+    info = await _session(request)
+    fmt = request.query_params.get("format", "csv")
+    if fmt not in export.FORMATS:
+        raise InvalidRequest(f"format must be one of {', '.join(export.FORMATS)}, got {fmt[:16]!r}")
+    rows = await request.state.store.export_rows(info.id)
+    return await export.respond(info, rows, fmt)

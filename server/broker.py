@@ -1,0 +1,114 @@
+"""Broker: carries change notices between workers. A notice is a hint, never data.
+
+Messages are small dicts `{"session": id, "questions": [...], "control": bool}`; a
+`{"resync": true}` message tells listeners to re-read everything from the store (sent
+after the Redis connection was lost, when notices may have been missed)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "trifecta:events"
+Notice = dict[str, Any]
+
+
+class Broker(Protocol):
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+    async def is_healthy(self) -> bool: ...
+
+    async def publish(self, notice: Notice) -> None:
+        """Send a notice to every listener of every worker (best effort)."""
+
+    def listen(self) -> AsyncIterator[Notice]:
+        """Notices from all workers, this one included, until the broker closes."""
+
+
+class MemoryBroker:
+    """The in-process broker: one worker, no network."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[Notice] = asyncio.Queue(maxsize=10_000)
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def is_healthy(self) -> bool:
+        return True
+
+    async def publish(self, notice: Notice) -> None:
+        try:
+            self._queue.put_nowait(notice)
+        except asyncio.QueueFull:  # the listener is far behind: ask it to re-read everything
+            log.warning("broker queue full; asking listeners to resync")
+
+    async def listen(self) -> AsyncIterator[Notice]:
+        while True:
+            yield await self._queue.get()
+
+
+class RedisBroker:
+    """Redis pub/sub, for several workers. Reconnects with backoff and asks for a resync."""
+
+    def __init__(self, url: str) -> None:
+        self._client = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=5,
+                                         health_check_interval=10)
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def is_healthy(self) -> bool:
+        try:
+            return bool(await asyncio.wait_for(self._client.ping(), timeout=2))
+        except (RedisError, OSError, TimeoutError):
+            return False
+
+    async def publish(self, notice: Notice) -> None:
+        try:
+            await asyncio.wait_for(self._client.publish(CHANNEL, json.dumps(notice)), timeout=2)
+        except (RedisError, OSError, TimeoutError) as e:
+            log.warning("could not publish to redis: %s", e)
+
+    async def listen(self) -> AsyncIterator[Notice]:
+        delay = 0.2
+        while True:
+            try:
+                async with self._client.pubsub() as pubsub:
+                    await pubsub.subscribe(CHANNEL)
+                    yield {"resync": True}  # anything before this moment may be missed
+                    delay = 0.2
+                    async for notice in self._messages(pubsub):
+                        yield notice
+            except (RedisError, OSError, TimeoutError) as e:
+                log.warning("redis subscription lost (%s); retrying in %.1fs", e, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def _messages(self, pubsub: Any) -> AsyncIterator[Notice]:
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=15)
+            if message is None:
+                await asyncio.wait_for(pubsub.ping(), timeout=5)  # silence may be a dead link
+                continue
+            with contextlib.suppress(ValueError):
+                yield json.loads(message["data"])
+
+
+def open_broker(redis_url: str | None) -> Broker:
+    return RedisBroker(redis_url) if redis_url else MemoryBroker()

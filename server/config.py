@@ -1,0 +1,85 @@
+"""Settings: one typed, validated object built once by the CLI (or by tests)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "sqlite:///trifecta.db"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    workers: int = 1
+    public_url: str | None = None
+    admin_token: str | None = field(default=None, repr=False)  # never in logs
+    templates_dir: Path = ROOT / "session_templates"
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"--port / TRIFECTA_PORT: {self.port} is not a port number")
+        if self.workers < 1:
+            raise ConfigError(f"--workers / TRIFECTA_WORKERS: {self.workers} must be 1 or more")
+        if self.workers > 1 and self.redis_url is None:
+            raise ConfigError("--workers above 1 needs --redis: workers share live updates "
+                              "through it")
+        _check_database_url(self.database_url)
+        if self.redis_url is not None:
+            _check_url("--redis / TRIFECTA_REDIS_URL", self.redis_url, ("redis", "rediss"))
+        if self.public_url is not None:
+            _check_url("--public-url / TRIFECTA_PUBLIC_URL", self.public_url, ("http", "https"))
+        if self.admin_token is not None and len(self.admin_token) < 16:
+            raise ConfigError("TRIFECTA_ADMIN_TOKEN: use at least 16 characters")
+
+    @property
+    def base_url(self) -> str:
+        """Where phones reach the server: the public URL, else the address we listen on."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host
+        if host in ("0.0.0.0", "::"):
+            host = "127.0.0.1"
+        elif _is_ipv6(host):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def database_path(self) -> Path | None:
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///"))
+        return None
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
+def _check_url(name: str, value: str, schemes: tuple[str, ...]) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ConfigError(f"{name}: {value!r} is not a {' or '.join(schemes)}:// URL")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ConfigError(f"{name}: {value!r} has a bad port") from None
+
+
+def _check_database_url(value: str) -> None:
+    name = "--database / TRIFECTA_DATABASE_URL"
+    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+        return
+    if value.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{name}: PostgreSQL is not supported yet; use sqlite:///path.db")
+    raise ConfigError(f"{name}: {value!r} is not a database URL like sqlite:///trifecta.db")

@@ -1,0 +1,123 @@
+"""Exports: one row per participant x answered question, as CSV, XLSX and JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import xlsxwriter
+from starlette.responses import Response
+
+from .kinds import readable
+from .store import ExportRow, SessionInfo
+from .surveys import slugify
+
+FORMATS = ("csv", "xlsx", "json")
+COLUMNS = ("session_id", "session_title", "exported_at", "question_no", "question_id",
+           "question_kind", "prompt", "participant", "segment", "answer", "answer_value",
+           "answered_at", "hidden")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def records(info: SessionInfo, rows: list[ExportRow], exported_at: str) -> list[dict[str, Any]]:
+    """The export as plain records; every format is a rendering of these."""
+    segments = _segments(rows)
+    out = []
+    for row in rows:
+        q = row.question
+        out.append({
+            "session_id": info.id, "session_title": info.title, "exported_at": exported_at,
+            "question_no": q.position + 1, "question_id": q.id, "question_kind": q.kind,
+            "prompt": q.prompt, "participant": f"P-{row.participant_no:03d}",
+            "segment": segments.get(row.participant_no, ""), "answer": readable(q, row.value),
+            "answer_value": row.value, "answered_at": row.answered_at, "hidden": row.hidden})
+    return out
+
+
+def _segments(rows: list[ExportRow]) -> dict[int, str]:
+    """Each participant's answers to the segment questions (e.g. their group), as labels."""
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        if row.question.segment:
+            found.setdefault(row.participant_no, []).append(readable(row.question, row.value))
+    return {no: "; ".join(labels) for no, labels in found.items()}
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet will never run as a formula (CWE-1236); it stays searchable."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _raw(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def to_csv(recs: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for rec in recs:
+        cells = {**rec, "answer_value": _raw(rec["answer_value"]),
+                 "hidden": "yes" if rec["hidden"] else "no"}
+        writer.writerow([safe_cell(str(cells[c])) for c in COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(recs: list[dict[str, Any]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+    sheet = book.add_worksheet("Answers")
+    bold = book.add_format({"bold": True})
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(0, col, name, bold)
+    for r, rec in enumerate(recs, start=1):
+        for col, name in enumerate(COLUMNS):
+            value = rec[name]
+            if name == "answered_at":
+                sheet.write_datetime(r, col, _naive_utc(value), when)
+            elif name == "question_no":
+                sheet.write_number(r, col, value)
+            elif name == "hidden":
+                sheet.write_boolean(r, col, value)
+            else:
+                sheet.write_string(r, col, _raw(value) if name == "answer_value" else str(value))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(recs), 1), len(COLUMNS) - 1)
+    sheet.set_column(0, len(COLUMNS) - 1, 18)
+    book.close()
+    return buffer.getvalue()
+
+
+def _naive_utc(iso: str) -> datetime:
+    """Excel has no time zones: cells hold UTC, and the header says so."""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_json(info: SessionInfo, recs: list[dict[str, Any]], exported_at: str) -> bytes:
+    document = {"session": {"id": info.id, "title": info.title, "mode": info.mode,
+                            "created_at": info.created_at, "time_zone": "UTC"},
+                "exported_at": exported_at, "rows": recs}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+async def respond(info: SessionInfo, rows: list[ExportRow], fmt: str) -> Response:
+    exported_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    recs = records(info, rows, exported_at)
+    if fmt == "csv":
+        body = to_csv(recs)
+    elif fmt == "xlsx":
+        body = await asyncio.to_thread(to_xlsx, recs)
+    else:
+        body = to_json(info, recs, exported_at)
+    name = f"trifecta-{slugify(info.title, 'session')}-{exported_at[:10]}.{fmt}"
+    return Response(body, media_type=_MEDIA[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

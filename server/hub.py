@@ -1,0 +1,172 @@
+"""The live hub of one worker: its sockets per session, coalesced updates, broker notices.
+
+Broadcast never waits for a slow phone: a message is encoded once and offered to each
+connection's bounded queue; a connection whose queue is full is closed and, when it
+reconnects, reads a fresh snapshot from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .broker import Broker, Notice
+from .store import Store
+from .views import results_json, session_json
+
+log = logging.getLogger(__name__)
+
+SEND_QUEUE_LIMIT = 256
+PRESENTER_FLUSH_SECONDS = 0.1
+NOTICE_FLUSH_SECONDS = 0.05
+
+
+class Outlet:
+    """The outgoing side of one socket: a bounded queue that a send task drains."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=SEND_QUEUE_LIMIT)
+        self.too_slow = False
+
+    def offer(self, text: str) -> None:
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:  # too far behind: the sender ends it; it re-reads later
+            self.too_slow = True
+
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class PresenterFeed:
+    """Coalesces changes for one presenter socket: remembers *which* questions changed and
+    sends their full current results on a short timer, with seq growing by one."""
+
+    def __init__(self, store: Store, session_id: str, base_url: str) -> None:
+        self.store, self.session_id, self.base_url = store, session_id, base_url
+        self._changed: set[str] = set()
+        self._everything = True
+        self._session_changed = True
+        self._wake = asyncio.Event()
+        self._wake.set()
+        self.seq = 0
+
+    def mark(self, question_ids: list[str], *, control: bool = False) -> None:
+        self._changed.update(question_ids)
+        self._session_changed |= control
+        self._wake.set()
+
+    def mark_all(self) -> None:
+        self._everything = self._session_changed = True
+        self._wake.set()
+
+    async def run(self, send: Send) -> None:
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(PRESENTER_FLUSH_SECONDS)  # let a burst gather
+            self._wake.clear()
+            everything, changed, session_changed = (self._everything, self._changed,
+                                                    self._session_changed)
+            self._everything, self._changed, self._session_changed = False, set(), False
+            if everything or changed:
+                only = () if everything else changed
+                results = await self.store.results(self.session_id, only)
+                await self._send(send, {"type": "results", "questions": results_json(results)})
+            if session_changed:
+                info = await self.store.session(self.session_id)
+                if info is not None:
+                    await self._send(send, {"type": "session",
+                                            "session": session_json(info, self.base_url)})
+
+    async def _send(self, send: Send, message: dict[str, Any]) -> None:
+        self.seq += 1
+        await send({**message, "seq": self.seq})
+
+
+class Hub:
+    def __init__(self, store: Store, broker: Broker, base_url: str) -> None:
+        self.store, self.broker, self.base_url = store, broker, base_url
+        self._phones: dict[str, set[Outlet]] = defaultdict(set)
+        self._feeds: dict[str, set[PresenterFeed]] = defaultdict(set)
+        self._pending: dict[str, set[str]] = defaultdict(set)
+        self._pending_wake = asyncio.Event()
+
+    # -- registration -----------------------------------------------------------------------
+    def add_phone(self, session_id: str, outlet: Outlet) -> None:
+        self._phones[session_id].add(outlet)
+
+    def remove_phone(self, session_id: str, outlet: Outlet) -> None:
+        self._phones[session_id].discard(outlet)
+        if not self._phones[session_id]:
+            del self._phones[session_id]
+
+    def add_feed(self, feed: PresenterFeed) -> None:
+        self._feeds[feed.session_id].add(feed)
+
+    def remove_feed(self, feed: PresenterFeed) -> None:
+        self._feeds[feed.session_id].discard(feed)
+        if not self._feeds[feed.session_id]:
+            del self._feeds[feed.session_id]
+
+    def phones_connected(self, session_id: str) -> int:
+        return len(self._phones.get(session_id, ()))
+
+    # -- notices out ------------------------------------------------------------------------
+    def answered(self, session_id: str, question_id: str) -> None:
+        """Called once per stored answer: O(1), never awaits; published in batches."""
+        self._pending[session_id].add(question_id)
+        self._pending_wake.set()
+
+    async def session_changed(self, session_id: str, question_ids: list[str]) -> None:
+        await self.broker.publish({"session": session_id, "questions": question_ids,
+                                   "control": True})
+
+    # -- running ----------------------------------------------------------------------------
+    async def run(self) -> None:
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(self._publish_answers())
+            tasks.create_task(self._listen())
+
+    async def _publish_answers(self) -> None:
+        while True:
+            await self._pending_wake.wait()
+            await asyncio.sleep(NOTICE_FLUSH_SECONDS)
+            self._pending_wake.clear()
+            pending, self._pending = self._pending, defaultdict(set)
+            for session_id, question_ids in pending.items():
+                await self.broker.publish({"session": session_id,
+                                           "questions": sorted(question_ids)})
+
+    async def _listen(self) -> None:
+        async for notice in self.broker.listen():
+            try:
+                await self._dispatch(notice)
+            except Exception:
+                log.exception("could not dispatch a broker notice")
+
+    async def _dispatch(self, notice: Notice) -> None:
+        if notice.get("resync"):
+            for feeds in self._feeds.values():
+                for feed in feeds:
+                    feed.mark_all()
+            for session_id in list(self._phones):
+                await self._push_session(session_id)
+            return
+        session_id = str(notice.get("session"))
+        control = bool(notice.get("control"))
+        for feed in self._feeds.get(session_id, ()):
+            feed.mark(list(notice.get("questions", [])), control=control)
+        if control and session_id in self._phones:
+            await self._push_session(session_id)
+
+    async def _push_session(self, session_id: str) -> None:
+        info = await self.store.session(session_id)
+        if info is None:
+            return
+        text = json.dumps({"type": "session",
+                           "session": session_json(info, self.base_url, for_participant=True)})
+        for outlet in list(self._phones.get(session_id, ())):
+            outlet.offer(text)

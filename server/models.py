@@ -1,0 +1,195 @@
+"""Request and message models: they validate at the edge and generate the OpenAPI schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import InvalidAnswerId, InvalidRequest, InvalidValue, MalformedJson
+from .surveys import Mode, QuestionList, describe_validation_error
+
+QuestionId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests -----------------------------------------------------------------------------
+class CreateSessionRequest(_Model):
+    """Either a template id, or a title with an inline list of questions."""
+
+    template: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    mode: Mode | None = None
+    questions: QuestionList | None = None
+
+    @model_validator(mode="after")
+    def _template_or_questions(self) -> CreateSessionRequest:
+        if self.template is None and self.questions is None:
+            raise ValueError("give either 'template' or 'title' and 'questions'")
+        if self.template is not None and self.questions is not None:
+            raise ValueError("give 'template' or 'questions', not both")
+        if self.questions is not None and self.title is None:
+            raise ValueError("'title' is required with 'questions'")
+        return self
+
+
+QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results"]
+
+
+class ControlRequest(_Model):
+    action: QuestionAction | Literal["end"]
+    question: QuestionId | None = None
+
+    @model_validator(mode="after")
+    def _question_when_needed(self) -> ControlRequest:
+        if self.action != "end" and self.question is None:
+            raise ValueError(f"action {self.action!r} needs a 'question'")
+        return self
+
+
+class ModerationRequest(_Model):
+    item: Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
+    hidden: bool
+
+
+class AnswerRequest(_Model):
+    id: UUID
+    question: QuestionId
+    value: Any = Field(json_schema_extra={"description": "see the README for each kind"})
+
+
+class AnswerMessage(AnswerRequest):
+    type: Literal["answer"]
+
+
+# -- responses (for the OpenAPI description) ---------------------------------------------
+class ErrorBody(_Model):
+    code: str
+    message: str
+
+
+class ErrorResponse(_Model):
+    error: ErrorBody
+
+
+class CreatedSessionResponse(_Model):
+    id: str
+    code: str
+    join_url: str
+    presenter_url: str
+    presenter_key: str
+
+
+class JoinResponse(_Model):
+    session: str
+
+
+class AnswerResponse(_Model):
+    status: Literal["accepted", "duplicate"]
+
+
+class OkResponse(_Model):
+    status: Literal["ok"]
+
+
+class HealthResponse(_Model):
+    status: Literal["ok", "unavailable"]
+    store: Literal["ok", "unavailable"]
+    broker: Literal["ok", "unavailable"]
+
+
+class QuestionResult(_Model):
+    id: str
+    kind: str
+    responses: int
+    result: dict[str, Any]
+
+
+class ResultsResponse(_Model):
+    questions: list[QuestionResult]
+
+
+class ChoiceOut(_Model):
+    id: str
+    label: str
+
+
+class QuestionOut(BaseModel):
+    id: str
+    kind: str
+    prompt: str
+    state: Literal["pending", "open", "locked"]
+    results_visible: bool
+    options: list[ChoiceOut] | None = None
+    statements: list[ChoiceOut] | None = None
+
+
+class SessionResponse(_Model):
+    id: str
+    code: str
+    title: str
+    mode: str
+    state: Literal["live", "ended"]
+    current_question: str | None
+    created_at: str
+    join_url: str
+    questions: list[QuestionOut]
+
+
+class SessionSummaryOut(_Model):
+    id: str
+    code: str
+    title: str
+    mode: str
+    state: Literal["live", "ended"]
+    created_at: str
+    participants: int
+    answers: int
+
+
+class TemplateOut(_Model):
+    id: str
+    title: str
+    description: str
+    mode: str
+    questions: list[dict[str, Any]]
+
+
+M = TypeVar("M", bound=BaseModel)
+A = TypeVar("A", bound=AnswerRequest)
+
+
+# -- parsing ------------------------------------------------------------------------------
+def parse_json(raw: bytes | str) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise MalformedJson(f"the body is not valid JSON: {e}") from None
+
+
+def parse_model(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise InvalidRequest(describe_validation_error(e)) from None
+
+
+def parse_answer(model: type[A], data: Any) -> A:
+    """An answer with its own error codes for a bad id and a missing value."""
+    if isinstance(data, dict):
+        raw_id = data.get("id")
+        try:
+            UUID(raw_id) if isinstance(raw_id, str) else None
+        except ValueError:
+            raw_id = None
+        if not isinstance(raw_id, str):
+            raise InvalidAnswerId("'id' must be a UUID chosen by the client, "
+                                  "e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+        if "value" not in data:
+            raise InvalidValue("the answer has no 'value'")
+    return parse_model(model, data)

@@ -1,0 +1,179 @@
+"""Participant and presenter WebSocket endpoints: a receive task and a send task each."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from . import auth
+from .errors import MalformedJson, PayloadTooLarge, TrifectaError, UnknownMessageType
+from .hub import Outlet, PresenterFeed
+from .models import AnswerMessage, parse_answer, parse_json
+from .store import Answer
+from .views import session_json
+
+log = logging.getLogger(__name__)
+
+MESSAGE_LIMIT = 16 * 1024  # app limit, answered with an error; uvicorn's frame limit closes
+IN_FLIGHT_LIMIT = 64  # answers of one socket waiting for the store at once
+CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_TOO_SLOW = 4403, 4404, 4408
+
+
+def origin_allowed(ws: WebSocket) -> bool:
+    """Stop cross-site WebSocket hijacking: a browser's Origin must be ours."""
+    origin = ws.headers.get("origin")
+    if origin is None:  # not a browser: scripts and overlays carry no cookie by accident
+        return True
+    allowed = {urlsplit(ws.state.settings.base_url).netloc, ws.headers.get("host", "")}
+    return urlsplit(origin).netloc in allowed
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
+async def _pump(ws: WebSocket, outlet: Outlet) -> None:
+    while True:
+        await ws.send_text(await outlet.queue.get())
+        if outlet.too_slow:
+            await ws.close(CLOSE_TOO_SLOW, "too far behind; reconnect for a fresh state")
+            return
+
+
+async def _receive_text(ws: WebSocket) -> str | None:
+    message = await ws.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    return message.get("text") if message.get("text") is not None else (
+        message["bytes"].decode("utf-8", "replace") if message.get("bytes") else None)
+
+
+# -- participants ---------------------------------------------------------------------------
+async def participant_socket(ws: WebSocket) -> None:
+    store, hub = ws.state.store, ws.state.hub
+    if not origin_allowed(ws):
+        await ws.close(CLOSE_FORBIDDEN, "origin not allowed")
+        return
+    await ws.accept()
+    session_id = await store.live_session_by_code(ws.path_params["code"])
+    if session_id is None:
+        await ws.send_text(encode({"type": "error", "id": None, "code": "unknown_session",
+                                   "message": "no live session has this code"}))
+        await ws.close(CLOSE_NOT_FOUND)
+        return
+    token = auth.participant_token(ws)
+    participant_id = await store.participant(session_id, auth.token_hash(token)) if token else None
+    outlet = Outlet()
+    info = await store.session(session_id)
+    own = await store.answers_of(session_id, participant_id) if participant_id else {}
+    outlet.offer(encode({"type": "state", "joined": participant_id is not None,
+                         "session": session_json(info, ws.state.settings.base_url,
+                                                 for_participant=True),
+                         "answers": own}))
+    hub.add_phone(session_id, outlet)
+    try:
+        await _serve_phone(ws, outlet, session_id, participant_id)
+    except* (WebSocketDisconnect, RuntimeError, OSError):
+        pass  # the phone went away; it reconnects and reads its state
+    finally:
+        hub.remove_phone(session_id, outlet)
+
+
+async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
+                       participant_id: int | None) -> None:
+    in_flight = asyncio.Semaphore(IN_FLIGHT_LIMIT)
+    async with asyncio.TaskGroup() as tasks:
+        sender = tasks.create_task(_pump(ws, outlet))
+        try:
+            while not sender.done():
+                text = await _receive_text(ws)
+                answer = await _prepare(ws, outlet, text, session_id, participant_id)
+                if answer is not None:
+                    await in_flight.acquire()
+                    tasks.create_task(_record(ws, outlet, answer, in_flight))
+        finally:
+            sender.cancel()
+
+
+async def _prepare(ws: WebSocket, outlet: Outlet, text: str | None, session_id: str,
+                   participant_id: int | None) -> Answer | None:
+    """Parse and check one message; on a problem, queue an error reply and return None."""
+    message_id = None
+    try:
+        if text is None or len(text) > MESSAGE_LIMIT:
+            raise PayloadTooLarge(f"a message may have at most {MESSAGE_LIMIT} characters")
+        data = parse_json(text)
+        if not isinstance(data, dict):
+            raise MalformedJson("a message is a JSON object with a 'type'")
+        message_id = data.get("id") if isinstance(data.get("id"), str) else None
+        if data.get("type") == "ping":
+            outlet.offer(encode({"type": "pong"}))
+            return None
+        if data.get("type") != "answer":
+            raise UnknownMessageType(f"unknown message type {str(data.get('type'))[:32]!r}; "
+                                     "send 'answer' or 'ping'")
+        message = parse_answer(AnswerMessage, data)
+        if participant_id is None:
+            raise auth.NotJoined("join this session first (open its join page)")
+        return await ws.state.desk.prepare(session_id, participant_id, message)
+    except TrifectaError as e:
+        outlet.offer(encode({"type": "error", "id": message_id, "code": e.code,
+                             "message": e.message}))
+        return None
+
+
+async def _record(ws: WebSocket, outlet: Outlet, answer: Answer,
+                  in_flight: asyncio.Semaphore) -> None:
+    try:
+        recorded = await ws.state.desk.record(answer)
+        outlet.offer(encode({"type": "ack", "id": answer.client_id, "status": recorded.value}))
+    except TrifectaError as e:
+        outlet.offer(encode({"type": "error", "id": answer.client_id, "code": e.code,
+                             "message": e.message}))
+    finally:
+        in_flight.release()
+
+
+# -- presenters -----------------------------------------------------------------------------
+async def presenter_socket(ws: WebSocket) -> None:
+    store, hub = ws.state.store, ws.state.hub
+    session_id = ws.path_params["session_id"]
+    uses_cookie = auth.bearer(ws) is None
+    if (uses_cookie and not origin_allowed(ws)) or not await auth.is_presenter(ws, store,
+                                                                               session_id):
+        await ws.close(CLOSE_FORBIDDEN, "presenter key or organizer sign-in required")
+        return
+    if await store.session(session_id) is None:
+        await ws.close(CLOSE_NOT_FOUND, "no such session")
+        return
+    await ws.accept()
+    outlet = Outlet()
+    feed = PresenterFeed(store, session_id, ws.state.settings.base_url)
+    hub.add_feed(feed)
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            sender = tasks.create_task(_pump(ws, outlet))
+            flusher = tasks.create_task(feed.run(_offer_to(outlet)))
+            try:
+                while not sender.done():
+                    await _receive_text(ws)  # presenters control over HTTP; this notices close
+            finally:
+                sender.cancel()
+                flusher.cancel()
+    except* (WebSocketDisconnect, RuntimeError, OSError):
+        pass
+    finally:
+        hub.remove_feed(feed)
+
+
+def _offer_to(outlet: Outlet) -> Any:
+    async def send(message: dict[str, Any]) -> None:
+        outlet.offer(encode(message))
+
+    return send
+

@@ -1,0 +1,128 @@
+"""The store: the single source of truth. One interface; the backend is chosen by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from ..kinds import JsonValue, Question
+
+ResultMap = dict[str, dict[str, Any]]  # question id -> {"id", "kind", "responses", "result"}
+
+
+class Recorded(Enum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A validated answer on its way to the store."""
+
+    session_id: str
+    participant_id: int
+    client_id: str
+    question_id: str
+    value: JsonValue
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionState:
+    state: str  # pending | open | locked
+    results_visible: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    id: str
+    code: str
+    title: str
+    mode: str  # presenter | self_paced
+    state: str  # live | ended
+    template_id: str | None
+    current_question: str | None
+    created_at: str
+    questions: tuple[Question, ...]
+    question_states: dict[str, QuestionState]
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    id: str
+    code: str
+    title: str
+    mode: str
+    state: str
+    created_at: str
+    participants: int
+    answers: int
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSession:
+    id: str
+    code: str
+    presenter_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    participant_no: int
+    question: Question
+    value: JsonValue
+    answered_at: str
+    hidden: bool
+
+
+class Store(Protocol):
+    """Durable state. Every write returns only after its transaction committed."""
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+    async def is_healthy(self) -> bool: ...
+
+    async def setting(self, key: str, default: str) -> str:
+        """The stored value of key; stores and returns default when there is none."""
+
+    async def create_session(self, *, title: str, mode: str, template_id: str | None,
+                             questions: tuple[Question, ...]) -> CreatedSession: ...
+    async def session(self, session_id: str) -> SessionInfo | None: ...
+    async def live_session_by_code(self, code: str) -> str | None: ...
+    async def sessions(self) -> list[SessionSummary]: ...
+    async def presenter_key_matches(self, session_id: str, key: str) -> bool: ...
+
+    async def control(self, session_id: str, action: str, question_id: str | None) -> None:
+        """Apply a presenter action (goto, open, lock, show_results, hide_results, end)."""
+
+    async def set_hidden(self, session_id: str, item_id: int, hidden: bool) -> str:
+        """Hide or show one open-text answer; returns its question id."""
+
+    async def join(self, session_id: str, token_hash: str) -> int:
+        """The participant id of this token in this session, created on first join."""
+
+    async def participant(self, session_id: str, token_hash: str) -> int | None: ...
+
+    async def record_answer(self, answer: Answer) -> Recorded:
+        """Store or replace the answer; return after COMMIT. A repeated id is DUPLICATE.
+
+        Raises QuestionLocked, QuestionNotOpen or SessionEnded when the answer is refused."""
+
+    async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
+        """Full current results, of all questions or only of those named."""
+
+    async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]: ...
+    async def export_rows(self, session_id: str) -> list[ExportRow]: ...
+
+
+def open_store(url: str) -> Store:
+    """The store for a database URL, chosen by scheme."""
+    if url.startswith("sqlite:///"):
+        from .sqlite import SqliteStore
+
+        return SqliteStore(url)
+    raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]!r}")

@@ -1,0 +1,94 @@
+"""Table definitions for queries. The migrations in `migrations/versions` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("code", String(8), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("state", String(16), nullable=False),  # live | ended
+    Column("template_id", String(64)),
+    Column("current_question", String(64)),
+    Column("presenter_key_hash", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("ended_at", String(32)),
+    Index("uq_sessions_live_code", "code", unique=True,
+          sqlite_where=Column("state") == "live", postgresql_where=Column("state") == "live"),
+)
+
+questions = Table(
+    "questions", metadata,
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("definition", Text, nullable=False),  # JSON: the full Question
+    Column("state", String(16), nullable=False),  # pending | open | locked
+    Column("results_visible", Boolean, nullable=False),
+    PrimaryKeyConstraint("session_id", "id"),
+)
+
+participants = Table(
+    "participants", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("joined_at", String(32), nullable=False),
+    UniqueConstraint("session_id", "token_hash"),
+)
+
+responses = Table(
+    "responses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(32), nullable=False),
+    Column("participant_id", Integer, ForeignKey("participants.id"), nullable=False),
+    Column("client_id", String(36), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("value", Text, nullable=False),  # JSON
+    Column("received_at", String(32), nullable=False),
+    Column("hidden", Boolean, nullable=False, default=False),
+    UniqueConstraint("participant_id", "client_id"),
+)
+
+answers = Table(
+    "answers", metadata,
+    Column("participant_id", Integer, ForeignKey("participants.id"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("session_id", String(32), nullable=False),
+    Column("response_id", Integer, ForeignKey("responses.id"), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("answered_at", String(32), nullable=False),
+    PrimaryKeyConstraint("participant_id", "question_id"),
+    Index("ix_answers_session_question", "session_id", "question_id"),
+)

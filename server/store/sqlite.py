@@ -1,0 +1,414 @@
+"""SQLite backend (WAL): SQLAlchemy Core on a sync engine; reads in threads, writes batched.
+
+The sync pysqlite engine is used on purpose: the writer runs a whole batch in one thread
+hop, where aiosqlite would hop once per statement."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Collection
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import (
+    NotFound,
+    QuestionLocked,
+    QuestionNotOpen,
+    SessionEnded,
+    TrifectaError,
+    UnknownQuestion,
+)
+from ..kinds import JsonValue, Question, StoredAnswer, tally
+from . import (
+    Answer,
+    CreatedSession,
+    ExportRow,
+    QuestionState,
+    Recorded,
+    ResultMap,
+    SessionInfo,
+    SessionSummary,
+)
+from .codec import question_from_json, question_to_json
+from .migrate import upgrade
+from .schema import answers, meta, participants, questions, responses, sessions
+from .writer import Job, Writer
+
+log = logging.getLogger(__name__)
+
+INSERT_RESPONSE = (
+    insert(responses)
+    .on_conflict_do_nothing(index_elements=["participant_id", "client_id"])
+    .returning(responses.c.id, responses.c.participant_id, responses.c.client_id)
+)
+_upsert = insert(answers)
+UPSERT_ANSWER = _upsert.on_conflict_do_update(
+    index_elements=["participant_id", "question_id"],
+    set_={"response_id": _upsert.excluded.response_id, "value": _upsert.excluded.value,
+          "answered_at": _upsert.excluded.answered_at},
+    where=_upsert.excluded.response_id > answers.c.response_id,
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _engine(path: str, *, immediate: bool, pool_size: int) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", pool_size=pool_size, max_overflow=0,
+                           connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000",
+                       "foreign_keys=ON"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class SqliteStore:
+    def __init__(self, url: str) -> None:
+        self.path = url.removeprefix("sqlite:///")
+        self._writer_engine: Engine | None = None
+        self._reader_engine: Engine | None = None
+        self._writer = Writer(self._run_batch)
+        self._definitions: dict[str, tuple[Question, ...]] = {}
+
+    # -- lifetime ---------------------------------------------------------------------------
+    async def open(self) -> None:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._writer_engine = _engine(self.path, immediate=True, pool_size=1)
+        self._reader_engine = _engine(self.path, immediate=False, pool_size=8)
+        await asyncio.to_thread(upgrade, self._writer_engine)
+        self._writer.start()
+
+    async def close(self) -> None:
+        await self._writer.stop()
+        for engine in (self._writer_engine, self._reader_engine):
+            if engine is not None:
+                engine.dispose()
+
+    async def is_healthy(self) -> bool:
+        try:
+            return await self._read(lambda c: c.exec_driver_sql("SELECT 1").scalar() == 1)
+        except Exception:
+            log.exception("store health check failed")
+            return False
+
+    async def _read(self, fn: Any) -> Any:
+        assert self._reader_engine is not None
+
+        def run() -> Any:
+            assert self._reader_engine is not None
+            with self._reader_engine.connect() as conn:
+                return fn(conn)
+
+        return await asyncio.to_thread(run)
+
+    async def _write(self, kind: str, payload: Any) -> Any:
+        return await self._writer.submit(kind, payload)
+
+    # -- settings ---------------------------------------------------------------------------
+    async def setting(self, key: str, default: str) -> str:
+        return str(await self._write("setting", (key, default)))
+
+    # -- sessions ---------------------------------------------------------------------------
+    async def create_session(self, *, title: str, mode: str, template_id: str | None,
+                             questions: tuple[Question, ...]) -> CreatedSession:
+        created: CreatedSession = await self._write(
+            "create_session", (title, mode, template_id, questions))
+        return created
+
+    async def session(self, session_id: str) -> SessionInfo | None:
+        info: SessionInfo | None = await self._read(lambda c: self._load_session(c, session_id))
+        return info
+
+    def _load_session(self, conn: Connection, session_id: str) -> SessionInfo | None:
+        row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        if row is None:
+            return None
+        rows = conn.execute(select(questions).where(questions.c.session_id == session_id)
+                            .order_by(questions.c.position)).all()
+        if session_id not in self._definitions:  # definitions never change: cache them
+            self._definitions[session_id] = tuple(question_from_json(r.definition) for r in rows)
+        states = {r.id: QuestionState(r.state, bool(r.results_visible)) for r in rows}
+        return SessionInfo(row.id, row.code, row.title, row.mode, row.state, row.template_id,
+                           row.current_question, row.created_at, self._definitions[session_id],
+                           states)
+
+    async def live_session_by_code(self, code: str) -> str | None:
+        query = select(sessions.c.id).where(sessions.c.code == code, sessions.c.state == "live")
+        found: str | None = await self._read(lambda c: c.execute(query).scalar())
+        return found
+
+    async def sessions(self) -> list[SessionSummary]:
+        n_participants = (select(func.count()).where(participants.c.session_id == sessions.c.id)
+                          .scalar_subquery())
+        n_answers = (select(func.count()).where(answers.c.session_id == sessions.c.id)
+                     .scalar_subquery())
+        query = select(sessions.c.id, sessions.c.code, sessions.c.title, sessions.c.mode,
+                       sessions.c.state, sessions.c.created_at, n_participants,
+                       n_answers).order_by(sessions.c.created_at.desc())
+        rows = await self._read(lambda c: c.execute(query).all())
+        return [SessionSummary(*row) for row in rows]
+
+    async def presenter_key_matches(self, session_id: str, key: str) -> bool:
+        query = select(sessions.c.presenter_key_hash).where(sessions.c.id == session_id)
+        stored = await self._read(lambda c: c.execute(query).scalar())
+        return stored is not None and secrets.compare_digest(stored, digest(key))
+
+    async def control(self, session_id: str, action: str, question_id: str | None) -> None:
+        await self._write("control", (session_id, action, question_id))
+
+    async def set_hidden(self, session_id: str, item_id: int, hidden: bool) -> str:
+        question_id: str = await self._write("hide", (session_id, item_id, hidden))
+        return question_id
+
+    # -- participants -----------------------------------------------------------------------
+    async def join(self, session_id: str, token_hash: str) -> int:
+        known = await self.participant(session_id, token_hash)
+        if known is not None:
+            return known
+        participant_id: int = await self._write("join", (session_id, token_hash))
+        return participant_id
+
+    async def participant(self, session_id: str, token_hash: str) -> int | None:
+        query = select(participants.c.id).where(participants.c.session_id == session_id,
+                                                participants.c.token_hash == token_hash)
+        found: int | None = await self._read(lambda c: c.execute(query).scalar())
+        return found
+
+    # -- answers and results ----------------------------------------------------------------
+    async def record_answer(self, answer: Answer) -> Recorded:
+        recorded: Recorded = await self._write("answer", answer)
+        return recorded
+
+    async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
+        info = await self.session(session_id)
+        if info is None:
+            raise NotFound(f"no session {session_id!r}")
+        wanted = [q for q in info.questions if not only or q.id in only]
+        query = (select(answers.c.question_id, answers.c.response_id, answers.c.value,
+                        responses.c.hidden)
+                 .join(responses, responses.c.id == answers.c.response_id)
+                 .where(answers.c.session_id == session_id,
+                        answers.c.question_id.in_([q.id for q in wanted])))
+        rows = await self._read(lambda c: c.execute(query).all())
+        by_question: dict[str, list[StoredAnswer]] = {q.id: [] for q in wanted}
+        for qid, response_id, value, hidden in rows:
+            by_question[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden)))
+        return {q.id: {"id": q.id, "kind": q.kind, "responses": len(by_question[q.id]),
+                       "result": tally(q, by_question[q.id])} for q in wanted}
+
+    async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]:
+        query = select(answers.c.question_id, answers.c.value).where(
+            answers.c.session_id == session_id, answers.c.participant_id == participant_id)
+        rows = await self._read(lambda c: c.execute(query).all())
+        return {qid: json.loads(value) for qid, value in rows}
+
+    async def export_rows(self, session_id: str) -> list[ExportRow]:
+        info = await self.session(session_id)
+        if info is None:
+            raise NotFound(f"no session {session_id!r}")
+        numbering = (select(participants.c.id,
+                            func.row_number().over(order_by=participants.c.id).label("no"))
+                     .where(participants.c.session_id == session_id).subquery())
+        query = (select(numbering.c.no, answers.c.question_id, answers.c.value,
+                        answers.c.answered_at, responses.c.hidden)
+                 .join(numbering, numbering.c.id == answers.c.participant_id)
+                 .join(responses, responses.c.id == answers.c.response_id)
+                 .where(answers.c.session_id == session_id))
+        rows = await self._read(lambda c: c.execute(query).all())
+        by_id = {q.id: q for q in info.questions}
+        out = [ExportRow(no, by_id[qid], json.loads(value), at, bool(hidden))
+               for no, qid, value, at, hidden in rows if qid in by_id]
+        out.sort(key=lambda r: (r.participant_no, r.question.position))
+        return out
+
+    # -- the writer thread ------------------------------------------------------------------
+    def _run_batch(self, batch: list[Job]) -> list[Any]:
+        """Runs in the writer thread: consecutive answers share one transaction."""
+        assert self._writer_engine is not None
+        outcomes: list[Any] = []
+        with self._writer_engine.connect() as conn:
+            i = 0
+            while i < len(batch):
+                j = i + 1
+                if batch[i].kind == "answer":
+                    while j < len(batch) and batch[j].kind == "answer":
+                        j += 1
+                outcomes.extend(self._run_jobs(conn, batch[i:j]))
+                i = j
+        return outcomes
+
+    def _run_jobs(self, conn: Connection, run: list[Job]) -> list[Any]:
+        try:
+            with conn.begin():
+                if run[0].kind == "answer":
+                    return _store_answers(conn, [job.payload for job in run])
+                return [_OPERATIONS[run[0].kind](conn, *run[0].payload)]
+        except (IntegrityError, TrifectaError) as e:
+            return [e] * len(run)
+
+
+# -- write operations (writer thread, inside a transaction) ---------------------------------
+def _store_answers(conn: Connection, batch: list[Answer]) -> list[Any]:
+    """Insert responses (a repeat is a no-op), then upsert each participant's latest answer."""
+    refusals = _refusals(conn, batch)
+    at = now()
+    fresh = [a for a, refusal in zip(batch, refusals, strict=True) if refusal is None]
+    inserted: dict[tuple[int, str], int] = {}
+    if fresh:
+        rows = conn.execute(INSERT_RESPONSE, [
+            {"session_id": a.session_id, "participant_id": a.participant_id,
+             "client_id": a.client_id, "question_id": a.question_id,
+             "value": json.dumps(a.value, ensure_ascii=False), "received_at": at,
+             "hidden": False} for a in fresh]).all()
+        inserted = {(r.participant_id, r.client_id): r.id for r in rows}
+    latest: dict[tuple[int, str], dict[str, Any]] = {}
+    outcomes: list[Any] = []
+    for answer, refusal in zip(batch, refusals, strict=True):
+        key = (answer.participant_id, answer.client_id)
+        if refusal is not None:
+            outcomes.append(_duplicate_or(conn, answer, refusal))
+            continue
+        response_id = inserted.pop(key, None)  # pop: a second copy in this batch is a repeat
+        if response_id is None:
+            outcomes.append(Recorded.DUPLICATE)
+            continue
+        outcomes.append(Recorded.ACCEPTED)
+        slot = (answer.participant_id, answer.question_id)
+        if slot not in latest or latest[slot]["response_id"] < response_id:
+            latest[slot] = {"participant_id": answer.participant_id,
+                            "question_id": answer.question_id, "session_id": answer.session_id,
+                            "response_id": response_id, "answered_at": at,
+                            "value": json.dumps(answer.value, ensure_ascii=False)}
+    if latest:
+        conn.execute(UPSERT_ANSWER, list(latest.values()))
+    return outcomes
+
+
+def _refusals(conn: Connection, batch: list[Answer]) -> list[Exception | None]:
+    """Why each answer cannot be taken now (read inside the write transaction), or None."""
+    session_ids = {a.session_id for a in batch}
+    session_states = dict(conn.execute(select(sessions.c.id, sessions.c.state)
+                                       .where(sessions.c.id.in_(session_ids))).all())
+    question_states = {(r.session_id, r.id): r.state for r in conn.execute(
+        select(questions.c.session_id, questions.c.id, questions.c.state)
+        .where(questions.c.session_id.in_(session_ids))).all()}
+    out: list[Exception | None] = []
+    for a in batch:
+        state = question_states.get((a.session_id, a.question_id))
+        if session_states.get(a.session_id) != "live":
+            out.append(SessionEnded("this session has ended and takes no more answers"))
+        elif state == "locked":
+            out.append(QuestionLocked(f"question {a.question_id!r} is locked"))
+        elif state != "open":
+            out.append(QuestionNotOpen(f"question {a.question_id!r} is not open yet"))
+        else:
+            out.append(None)
+    return out
+
+
+def _duplicate_or(conn: Connection, answer: Answer, refusal: Exception) -> Any:
+    """A refused answer that was stored before (a retry after lock) is still a duplicate."""
+    stored = conn.execute(select(responses.c.id).where(
+        responses.c.participant_id == answer.participant_id,
+        responses.c.client_id == answer.client_id)).first()
+    return Recorded.DUPLICATE if stored else refusal
+
+
+def _setting(conn: Connection, key: str, default: str) -> str:
+    conn.execute(insert(meta).on_conflict_do_nothing(), {"key": key, "value": default})
+    return str(conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one())
+
+
+def _join(conn: Connection, session_id: str, token_hash: str) -> int:
+    conn.execute(insert(participants).on_conflict_do_nothing(),
+                 {"session_id": session_id, "token_hash": token_hash, "joined_at": now()})
+    return int(conn.execute(select(participants.c.id).where(
+        participants.c.session_id == session_id,
+        participants.c.token_hash == token_hash)).scalar_one())
+
+
+def _new_code(conn: Connection) -> str:
+    for attempt in range(60):
+        digits = 6 if attempt < 20 else 7 if attempt < 40 else 8
+        code = f"{secrets.randbelow(10 ** digits):0{digits}d}"
+        taken = conn.execute(select(sessions.c.id).where(
+            sessions.c.code == code, sessions.c.state == "live")).first()
+        if taken is None:
+            return code
+    raise RuntimeError("no free join code")  # only with millions of live sessions
+
+
+def _create_session(conn: Connection, title: str, mode: str, template_id: str | None,
+                    qs: tuple[Question, ...]) -> CreatedSession:
+    session_id, key = secrets.token_urlsafe(9), secrets.token_urlsafe(32)
+    code = _new_code(conn)
+    initial = "open" if mode == "self_paced" else "pending"
+    conn.execute(sessions.insert(), {
+        "id": session_id, "code": code, "title": title, "mode": mode, "state": "live",
+        "template_id": template_id, "current_question": None,
+        "presenter_key_hash": digest(key), "created_at": now()})
+    conn.execute(questions.insert(), [
+        {"session_id": session_id, "id": q.id, "position": q.position, "kind": q.kind,
+         "definition": question_to_json(q), "state": initial, "results_visible": True}
+        for q in qs])
+    return CreatedSession(session_id, code, key)
+
+
+def _control(conn: Connection, session_id: str, action: str, question_id: str | None) -> None:
+    if action == "end":
+        conn.execute(update(sessions).where(sessions.c.id == session_id)
+                     .values(state="ended", ended_at=now()))
+        return
+    where = (questions.c.session_id == session_id) & (questions.c.id == question_id)
+    state = conn.execute(select(questions.c.state).where(where)).scalar()
+    if state is None:
+        raise UnknownQuestion(f"this session has no question {question_id!r}")
+    changes: dict[str, dict[str, Any]] = {
+        "goto": {"state": "locked" if state == "locked" else "open"},
+        "open": {"state": "open"},
+        "lock": {"state": "locked"},
+        "show_results": {"results_visible": True},
+        "hide_results": {"results_visible": False},
+    }
+    conn.execute(update(questions).where(where).values(**changes[action]))
+    if action == "goto":
+        conn.execute(update(sessions).where(sessions.c.id == session_id)
+                     .values(current_question=question_id))
+
+
+def _hide(conn: Connection, session_id: str, item_id: int, hidden: bool) -> str:
+    question_id = conn.execute(select(responses.c.question_id).where(
+        responses.c.id == item_id, responses.c.session_id == session_id)).scalar()
+    if question_id is None:
+        raise NotFound(f"this session has no answer {item_id}")
+    conn.execute(update(responses).where(responses.c.id == item_id).values(hidden=hidden))
+    return str(question_id)
+
+
+_OPERATIONS: dict[str, Any] = {
+    "setting": _setting, "join": _join, "create_session": _create_session,
+    "control": _control, "hide": _hide,
+}

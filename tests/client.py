@@ -1,0 +1,126 @@
+"""Small real clients for tests: the organizer/presenter API and anonymous phones."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx2
+from websockets.asyncio.client import ClientConnection, connect
+
+from .conftest import RunningServer
+
+SIMPLE_QUESTIONS: list[dict[str, Any]] = [
+    {"kind": "single_choice", "prompt": "Which group are you part of?",
+     "options": ["Learner", "Leader", "L&D"], "segment": True},
+    {"kind": "multiple_choice", "prompt": "What gets in the way?",
+     "options": ["Time", "Tools", "Support", "Clarity"], "max_choices": 2},
+    {"kind": "scale", "prompt": "How true is this today?", "min": 1, "max": 5,
+     "statements": ["Goals are clear", "Metrics are agreed"]},
+    {"kind": "open_text", "prompt": "Tell us a story", "max_length": 50},
+]
+
+
+class Organizer:
+    def __init__(self, server: RunningServer) -> None:
+        self.server = server
+        self.http = httpx2.AsyncClient(base_url=server.url, timeout=30, headers={
+            "Authorization": f"Bearer {server.admin_token}"})
+
+    async def __aenter__(self) -> Organizer:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+
+    async def create(self, *, mode: str = "self_paced",
+                     questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        r = await self.http.post("/api/sessions", json={
+            "title": "Test session", "mode": mode, "questions": questions or SIMPLE_QUESTIONS})
+        assert r.status_code == 201, r.text
+        created: dict[str, Any] = r.json()
+        session = await self.session(created["id"])
+        return {**created, "questions": session["questions"]}
+
+    async def session(self, session_id: str) -> dict[str, Any]:
+        r = await self.http.get(f"/api/sessions/{session_id}")
+        assert r.status_code == 200, r.text
+        data: dict[str, Any] = r.json()
+        return data
+
+    async def control(self, session_id: str, action: str, question: str | None = None) -> None:
+        body = {"action": action, **({"question": question} if question else {})}
+        r = await self.http.post(f"/api/sessions/{session_id}/control", json=body)
+        assert r.status_code == 200, r.text
+
+    async def results(self, session_id: str) -> dict[str, dict[str, Any]]:
+        r = await self.http.get(f"/api/sessions/{session_id}/results")
+        assert r.status_code == 200, r.text
+        return {q["id"]: q for q in r.json()["questions"]}
+
+
+class Phone:
+    """One anonymous participant: a cookie jar, HTTP answers and a WebSocket."""
+
+    def __init__(self, server: RunningServer) -> None:
+        self.server = server
+        self.http = httpx2.AsyncClient(base_url=server.url, timeout=30)
+        self.ws: ClientConnection | None = None
+        self.session_id = ""
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        await self.http.aclose()
+
+    async def join(self, code: str) -> str:
+        r = await self.http.post(f"/api/join/{code}")
+        assert r.status_code == 200, r.text
+        self.session_id = r.json()["session"]
+        return self.session_id
+
+    @property
+    def token(self) -> str:
+        return str(self.http.cookies.get("trifecta_pid"))
+
+    async def answer_http(self, question: str, value: Any,
+                          answer_id: str | None = None) -> httpx2.Response:
+        return await self.http.post(f"/api/sessions/{self.session_id}/responses", json={
+            "id": answer_id or str(uuid.uuid4()), "question": question, "value": value})
+
+    async def connect(self, code: str) -> dict[str, Any]:
+        self.ws = await connect(f"{self.server.ws_url}/ws/session/{code}",
+                                additional_headers={"Cookie": f"trifecta_pid={self.token}"})
+        state: dict[str, Any] = json.loads(await self.ws.recv())
+        assert state["type"] == "state", state
+        return state
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        assert self.ws is not None
+        await self.ws.send(message if isinstance(message, str) else json.dumps(message))
+
+    async def reply(self, timeout: float = 10) -> dict[str, Any]:
+        """The next ack or error (session pushes are skipped)."""
+        assert self.ws is not None
+        while True:
+            message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if message["type"] in ("ack", "error"):
+                return message
+
+    async def answer_ws(self, question: str, value: Any,
+                        answer_id: str | None = None) -> dict[str, Any]:
+        await self.send({"type": "answer", "id": answer_id or str(uuid.uuid4()),
+                         "question": question, "value": value})
+        return await self.reply()
+
+
+async def wait_until(predicate: Callable[[], Awaitable[bool]], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not await predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)

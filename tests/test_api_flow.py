@@ -1,0 +1,150 @@
+"""The live loop over real HTTP and WebSocket: create, join, answer, control, results."""
+
+from __future__ import annotations
+
+import json
+
+import httpx2
+
+from .client import Organizer, Phone
+from .conftest import RunningServer
+
+
+async def test_session_from_template_starts_pending_in_presenter_mode(
+        server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        r = await org.http.post("/api/sessions", json={"template": "alignment-pulse-check"})
+        assert r.status_code == 201, r.text
+        created = r.json()
+        assert created["code"].isdigit() and 6 <= len(created["code"]) <= 8
+        assert created["join_url"].endswith(f"/j/{created['code']}")
+        assert created["presenter_key"] in created["presenter_url"]
+        session = await org.session(created["id"])
+        assert session["mode"] == "presenter"
+        assert {q["state"] for q in session["questions"]} == {"pending"}
+        group = session["questions"][0]
+        assert [o["id"] for o in group["options"]] == ["learner", "business-partner-or-leader",
+                                                       "l-d"]
+
+
+async def test_answer_change_and_repeat_count_once(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create()
+        phone = Phone(server)
+        await phone.join(session["code"])
+        first = await phone.answer_http("q1", "learner", "00000000-0000-4000-8000-000000000001")
+        assert (first.status_code, first.json()) == (201, {"status": "accepted"})
+        again = await phone.answer_http("q1", "learner", "00000000-0000-4000-8000-000000000001")
+        assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
+        changed = await phone.answer_http("q1", "leader")
+        assert changed.status_code == 201
+        results = await org.results(session["id"])
+        assert results["q1"]["responses"] == 1
+        assert results["q1"]["result"]["counts"] == {"learner": 0, "leader": 1, "l-d": 0}
+        await phone.close()
+
+
+async def test_presenter_mode_rules_goto_lock_end(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(mode="presenter")
+        phone = Phone(server)
+        await phone.join(session["code"])
+        state = await phone.connect(session["code"])
+        assert state["session"]["questions"] == []
+        assert (await phone.answer_ws("q1", "learner"))["code"] == "question_not_open"
+        await org.control(session["id"], "goto", "q1")
+        assert (await phone.answer_ws("q1", "learner"))["status"] == "accepted"
+        await org.control(session["id"], "goto", "q2")  # q1 stays open for slow phones
+        assert (await phone.answer_ws("q1", "leader"))["status"] == "accepted"
+        await org.control(session["id"], "lock", "q1")
+        assert (await phone.answer_ws("q1", "l-d"))["code"] == "question_locked"
+        await org.control(session["id"], "goto", "q1")  # goto keeps a locked question locked
+        assert (await phone.answer_ws("q1", "l-d"))["code"] == "question_locked"
+        await org.control(session["id"], "end")
+        assert (await phone.answer_ws("q2", ["time"]))["code"] == "session_ended"
+        assert (await phone.http.post(f"/api/join/{session['code']}")).status_code == 404
+        results = await org.results(session["id"])
+        assert results["q1"]["result"]["counts"]["leader"] == 1
+        await phone.close()
+
+
+async def test_phone_state_carries_own_answers_and_pushes_question_changes(
+        server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(mode="presenter")
+        phone = Phone(server)
+        await phone.join(session["code"])
+        await phone.connect(session["code"])
+        await org.control(session["id"], "goto", "q3")
+        assert phone.ws is not None
+        pushed = json.loads(await phone.ws.recv())
+        assert pushed["type"] == "session"
+        assert [q["id"] for q in pushed["session"]["questions"]] == ["q3"]
+        ack = await phone.answer_ws("q3", {"goals-are-clear": 4})
+        assert ack["status"] == "accepted"
+        await phone.ws.close()
+        state = await phone.connect(session["code"])
+        assert state["answers"] == {"q3": {"goals-are-clear": 4}}
+        await phone.close()
+
+
+async def test_presenter_socket_sends_snapshot_then_coalesced_changes(
+        server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create()
+        phones = [Phone(server) for _ in range(40)]
+        for phone in phones:
+            await phone.join(session["code"])
+        from websockets.asyncio.client import connect
+
+        url = f"{server.ws_url}/ws/present/{session['id']}"
+        async with connect(url, additional_headers={
+                "Authorization": f"Bearer {session['presenter_key']}"}) as presenter:
+            first = json.loads(await presenter.recv())
+            assert first["type"] == "results" and first["seq"] == 1
+            assert {q["id"] for q in first["questions"]} == {"q1", "q2", "q3", "q4"}
+            for phone in phones:
+                await phone.connect(session["code"])
+            for phone in phones:
+                await phone.send({"type": "answer", "id": __import__("uuid").uuid4().hex,
+                                  "question": "q1", "value": "learner"})
+            for phone in phones:
+                assert (await phone.reply())["status"] == "accepted"
+            seq, messages, count = 1, 0, 0
+            while count < 40:
+                message = json.loads(await presenter.recv())
+                assert message["seq"] == seq + 1
+                seq = message["seq"]
+                if message["type"] == "results":
+                    messages += 1
+                    assert [q["id"] for q in message["questions"]] == ["q1"]
+                    count = message["questions"][0]["result"]["counts"]["learner"]
+            assert messages < 10  # 40 answers arrive as a handful of messages
+        for phone in phones:
+            await phone.close()
+
+
+async def test_exports_csv_xlsx_json(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create()
+        phone = Phone(server)
+        await phone.join(session["code"])
+        await phone.answer_http("q1", "learner")
+        await phone.answer_http("q4", "=HYPERLINK(\"x\"), \"quoted\"\nline")
+        csv_r = await org.http.get(f"/api/sessions/{session['id']}/export?format=csv")
+        assert csv_r.status_code == 200
+        assert csv_r.content.startswith(b"\xef\xbb\xbf")
+        text = csv_r.content.decode("utf-8-sig")
+        assert "'=HYPERLINK" in text and "P-001" in text and phone.token not in text
+        json_r = await org.http.get(f"/api/sessions/{session['id']}/export?format=json")
+        rows = json_r.json()["rows"]
+        assert [r["question_id"] for r in rows] == ["q1", "q4"]
+        assert rows[0]["answer"] == "Learner" and rows[1]["segment"] == "Learner"
+        xlsx_r = await org.http.get(f"/api/sessions/{session['id']}/export?format=xlsx")
+        assert xlsx_r.status_code == 200 and xlsx_r.content[:2] == b"PK"
+        await phone.close()
+
+
+def test_healthz_reports_store_and_broker(server: RunningServer) -> None:
+    r = httpx2.get(f"{server.url}/healthz")
+    assert r.json() == {"status": "ok", "store": "ok", "broker": "ok"}
