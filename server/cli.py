@@ -75,7 +75,8 @@ def serve(host: str, port: str, database_url: str, redis_url: str | None, worker
     try:
         settings = Settings(host=host, port=_int("port", port), database_url=database_url,
                             redis_url=redis_url, workers=_int("workers", workers),
-                            public_url=public_url, admin_token=os.environ.get(ENV["admin_token"]))
+                            public_url=public_url,
+                            admin_token=os.environ.get(ENV["admin_token"]) or None)
         admin_token = asyncio.run(_prepare(settings))
     except ConfigError as e:
         _fail(str(e))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,6 +51,8 @@ class RunningServer:
     def start(self) -> RunningServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "TRIFECTA_ADMIN_TOKEN": self.admin_token, **self.extra_env}
+        if not self.admin_token:  # let the server create and keep its own
+            env.pop("TRIFECTA_ADMIN_TOKEN")
         args = [sys.executable, "-m", "server", "serve", "--port", str(self.port),
                 "--database", f"sqlite:///{self.data_dir / 'trifecta.db'}", *self.extra_args]
         log = self.log_path.open("ab")
@@ -103,3 +106,43 @@ def own_server(tmp_path: Path) -> Iterator[RunningServer]:
     running = RunningServer(tmp_path / "data")
     yield running
     running.stop(kill=True)
+
+
+@dataclass
+class RedisServer:
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        redis_bin = shutil.which("redis-server")
+        if redis_bin is None:
+            pytest.fail("redis-server is missing: scripts/test installs it")
+        self.process = subprocess.Popen(
+            [redis_bin, "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--bind", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    running = RedisServer().start()
+    yield running
+    running.stop()
