@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import auth
+from .answering import Reply
 from .errors import MalformedJson, PayloadTooLarge, TrifectaError, UnknownMessageType
 from .hub import Outlet, PresenterFeed
 from .models import AnswerMessage, parse_answer, parse_json
-from .store import Answer
+from .store import Answer, Recorded
 from .views import session_json
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
                 answer = await _prepare(ws, outlet, text, session_id, participant_id)
                 if answer is not None:
                     await in_flight.acquire()
-                    tasks.create_task(_record(ws, outlet, answer, in_flight))
+                    await ws.state.desk.record_soon(answer, _replier(outlet, answer, in_flight))
         finally:
             sender.cancel()
 
@@ -127,16 +128,17 @@ async def _prepare(ws: WebSocket, outlet: Outlet, text: str | None, session_id: 
         return None
 
 
-async def _record(ws: WebSocket, outlet: Outlet, answer: Answer,
-                  in_flight: asyncio.Semaphore) -> None:
-    try:
-        recorded = await ws.state.desk.record(answer)
-        outlet.offer(encode({"type": "ack", "id": answer.client_id, "status": recorded.value}))
-    except TrifectaError as e:
-        outlet.offer(encode({"type": "error", "id": answer.client_id, "code": e.code,
-                             "message": e.message}))
-    finally:
+def _replier(outlet: Outlet, answer: Answer, in_flight: asyncio.Semaphore) -> Reply:
+    def reply(outcome: Recorded | TrifectaError) -> None:
         in_flight.release()
+        if isinstance(outcome, TrifectaError):
+            outlet.offer(encode({"type": "error", "id": answer.client_id, "code": outcome.code,
+                                 "message": outcome.message}))
+        else:
+            outlet.offer(encode({"type": "ack", "id": answer.client_id,
+                                 "status": outcome.value}))
+
+    return reply
 
 
 # -- presenters -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
@@ -111,6 +112,10 @@ class Store(Protocol):
         """Store or replace the answer; return after COMMIT. A repeated id is DUPLICATE.
 
         Raises QuestionLocked, QuestionNotOpen or SessionEnded when the answer is refused."""
+
+    async def enqueue_answer(self, answer: Answer) -> asyncio.Future[Recorded]:
+        """Queue the answer for the writer; the future resolves as record_answer returns.
+        Answers queued one after another are stored in that order."""
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         """Full current results, of all questions or only of those named."""

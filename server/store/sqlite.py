@@ -202,6 +202,9 @@ class SqliteStore:
         recorded: Recorded = await self._write("answer", answer)
         return recorded
 
+    async def enqueue_answer(self, answer: Answer) -> asyncio.Future[Recorded]:
+        return await self._writer.enqueue("answer", answer)
+
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         info = await self.session(session_id)
         if info is None:

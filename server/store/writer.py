@@ -48,9 +48,17 @@ class Writer:
         self._thread.shutdown(wait=True)
 
     async def submit(self, kind: str, payload: Any) -> Any:
+        return await (await self.enqueue(kind, payload))
+
+    async def enqueue(self, kind: str, payload: Any) -> asyncio.Future[Any]:
+        """Queue a job (waiting only while the queue is full); its future resolves after
+        COMMIT. Jobs queued in order are committed in that order."""
         job = Job(kind, payload)
-        await self._queue.put(job)
-        return await job.future
+        if self._queue.full():
+            await self._queue.put(job)
+        else:
+            self._queue.put_nowait(job)
+        return job.future
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
