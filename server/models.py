@@ -167,9 +167,19 @@ A = TypeVar("A", bound=AnswerRequest)
 # -- parsing ------------------------------------------------------------------------------
 def parse_json(raw: bytes | str) -> Any:
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+        if "\\u" in raw if isinstance(raw, str) else b"\\u" in raw:
+            # json.loads turns an escaped lone surrogate ("\\ud800") into text that UTF-8
+            # cannot encode; the store would fail on it, with every answer in its batch.
+            json.dumps(data, ensure_ascii=False).encode()
+        return data
+    except UnicodeEncodeError:
+        raise MalformedJson("the JSON has a lone surrogate escape (\\ud800-\\udfff); "
+                            "text must be valid Unicode") from None
     except (ValueError, UnicodeDecodeError) as e:
         raise MalformedJson(f"the body is not valid JSON: {e}") from None
+    except RecursionError:  # e.g. 60 KiB of '[': refuse it, never a 500
+        raise MalformedJson("the JSON is nested too deeply") from None
 
 
 def parse_model(model: type[M], data: Any) -> M:

@@ -13,7 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from . import auth
 from .answering import Reply
 from .errors import MalformedJson, PayloadTooLarge, TrifectaError, UnknownMessageType
-from .hub import Outlet, PresenterFeed
+from .hub import SEND_QUEUE_LIMIT, Outlet, PresenterFeed
 from .models import AnswerMessage, parse_answer, parse_json
 from .store import Answer, Recorded
 from .views import session_json
@@ -94,6 +94,10 @@ async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
             while not sender.done():
                 text = await _receive_text(ws)
                 answer = await _prepare(ws, outlet, text, session_id, participant_id)
+                if outlet.queue.qsize() > SEND_QUEUE_LIMIT // 2:
+                    # Buffered messages are received without yielding: let the sender drain
+                    # the replies, or a burst of refused answers closes a phone that reads.
+                    await asyncio.sleep(0)
                 if answer is not None:
                     await in_flight.acquire()
                     await ws.state.desk.record_soon(answer, _replier(outlet, answer, in_flight))
