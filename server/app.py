@@ -12,6 +12,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -102,7 +103,7 @@ def create_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=routes(),
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders),
+        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024),
                     Middleware(SignedSessions, https_only=settings.base_url.startswith("https"))],
         exception_handlers={TrifectaError: trifecta_error, HTTPException: http_error,
                             Exception: internal_error},

@@ -1,0 +1,285 @@
+// The participant's phone: shows the current question, sends answers over the socket,
+// keeps unacknowledged answers in an outbox and re-sends them after a reconnect.
+import { catalog, h, socketUrl, store } from "./dom.js";
+import { Outbox } from "./outbox.js";
+import { reconnecting } from "./socket.js";
+
+const body = document.body;
+const { t, lang } = catalog();
+const code = body.dataset.code;
+const stage = document.getElementById("stage");
+const statusLine = document.getElementById("status");
+const banner = document.getElementById("connection");
+const pager = document.getElementById("pager");
+const outbox = new Outbox(code);
+const indexKey = `trifecta.index.${code}`;
+const number = new Intl.NumberFormat(lang);
+
+let session = null;
+let saved = {}; // question id -> value the server acknowledged
+const drafts = {}; // question id -> value being edited, not sent yet
+const notes = {}; // question id -> status key for the status line
+let index = store.get(indexKey, null);
+let shownKey = "";
+let rejoining = false;
+
+const socket = reconnecting(socketUrl(body.dataset.wsPath), { onMessage, onStatus });
+
+// -- messages ------------------------------------------------------------------------------
+function onMessage(message) {
+  if (message.type === "state") {
+    session = message.session;
+    saved = message.answers || {};
+    if (!message.joined) { rejoin(); return; }
+    for (const item of outbox.pending()) socket.send({ type: "answer", ...item });
+    render();
+  } else if (message.type === "session") {
+    session = message.session;
+    render();
+  } else if (message.type === "ack") {
+    const item = outbox.take(message.id);
+    if (item) {
+      saved[item.question] = item.value;
+      notes[item.question] = "saved";
+      showStatus();
+    }
+  } else if (message.type === "error") {
+    onError(message);
+  }
+}
+
+function onError(message) {
+  if (message.code === "not_joined") { rejoin(); return; }
+  if (message.code === "rate_limited") {
+    setTimeout(() => { for (const i of outbox.pending()) socket.send({ type: "answer", ...i }); }, 1500);
+    return;
+  }
+  const item = message.id ? outbox.take(message.id) : null;
+  if (!item) return;
+  notes[item.question] = `error.${message.code}`;
+  showStatus();
+}
+
+/** The cookie is missing or belongs elsewhere: join again, then read the state again. */
+async function rejoin() {
+  if (rejoining) return;
+  rejoining = true;
+  try {
+    const response = await fetch(body.dataset.joinPath, { method: "POST", credentials: "same-origin" });
+    if (response.ok) socket.reconnect();
+    else showSessionGone();
+  } catch {
+    /* offline: the socket retries and asks again */
+  } finally {
+    setTimeout(() => { rejoining = false; }, 3000);
+  }
+}
+
+function onStatus(status) {
+  body.dataset.connection = status;
+  banner.hidden = status === "open";
+  banner.textContent = status === "offline" ? t("offline") : status === "connecting" && session ? t("reconnecting") : "";
+  if (status !== "open" && !session) banner.hidden = true;
+  showStatus();
+}
+
+// -- answering -----------------------------------------------------------------------------
+function submit(question, value) {
+  delete drafts[question.id];
+  const item = outbox.put(question.id, value);
+  notes[question.id] = socket.send({ type: "answer", ...item }) ? "sent" : "queued";
+  showStatus();
+}
+
+function currentValue(questionId) {
+  if (questionId in drafts) return drafts[questionId];
+  const pending = outbox.get(questionId);
+  return pending ? pending.value : saved[questionId];
+}
+
+function showStatus() {
+  const question = visibleQuestion();
+  if (!question) { statusLine.textContent = ""; return; }
+  let key = notes[question.id];
+  if (outbox.get(question.id)) key = socket.isOpen() ? "sent" : "queued";
+  else if (!key && question.id in saved) key = "saved";
+  if (key === "saved" && question.state !== "open") key = "saved_closed";
+  const text = key ? t(key) : "";
+  statusLine.textContent = text.startsWith("error.") ? t("error.other") : text;
+  statusLine.dataset.state = key || "";
+  const button = stage.querySelector("button[type=submit]");
+  if (button) button.textContent = question.id in saved || outbox.get(question.id) ? t("update") : t("send");
+}
+
+// -- rendering -----------------------------------------------------------------------------
+function questions() { return session ? session.questions : []; }
+
+function visibleQuestion() {
+  if (!session || session.state === "ended") return null;
+  if (session.mode === "self_paced") return questions()[index] || null;
+  return questions()[0] || null;
+}
+
+function render() {
+  if (session.mode === "self_paced" && (index === null || index > questions().length)) {
+    const firstOpen = questions().findIndex((q) => !(q.id in saved) && q.state === "open");
+    index = firstOpen === -1 ? 0 : firstOpen;
+  }
+  const question = visibleQuestion();
+  const key = session.state === "ended" ? "ended"
+    : question ? `${question.id}:${question.state}` : `none:${index}`;
+  if (key !== shownKey) {
+    shownKey = key;
+    stage.replaceChildren(screenFor(question));
+  }
+  renderPager();
+  showStatus();
+}
+
+function screenFor(question) {
+  if (session.state === "ended") return notice(t("ended_title"), t("ended_text"));
+  if (!question && session.mode === "self_paced") return notice(t("done_title"), t("done_text"));
+  if (!question) return notice(t("waiting_title"), t("waiting_text"));
+  return questionForm(question);
+}
+
+function notice(title, text) {
+  return h("section", { class: "notice" }, h("h2", { text: title }), h("p", { text }));
+}
+
+function renderPager() {
+  const selfPaced = session.mode === "self_paced" && session.state !== "ended";
+  pager.hidden = !selfPaced;
+  if (!selfPaced) return;
+  const total = questions().length;
+  document.getElementById("position").textContent = index < total
+    ? t("position", { n: number.format(index + 1), total: number.format(total) })
+    : t("done_title");
+  document.getElementById("prev").disabled = index === 0;
+  document.getElementById("next").disabled = index >= total;
+}
+
+function move(step) {
+  index = Math.max(0, Math.min(questions().length, index + step));
+  store.set(indexKey, index);
+  render();
+  const heading = stage.querySelector("legend, label, h2");
+  if (heading) { heading.tabIndex = -1; heading.focus(); }
+}
+document.getElementById("prev").addEventListener("click", () => move(-1));
+document.getElementById("next").addEventListener("click", () => move(1));
+
+function questionForm(q) {
+  const open = q.state === "open";
+  const form = h("form", { class: `question kind-${q.kind}`, "data-question": q.id });
+  const build = { single_choice: singleChoice, multiple_choice: multipleChoice, scale, open_text: openText }[q.kind];
+  form.append(...build(q, open));
+  if (!open) form.append(h("p", { class: "closed", text: q.state === "locked" ? t("locked") : t("not_open") }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = readValue(form, q);
+    if (value !== null && open) submit(q, value);
+  });
+  return form;
+}
+
+function readValue(form, q) {
+  if (q.kind === "multiple_choice") {
+    const ids = [...form.querySelectorAll("input:checked")].map((i) => i.value);
+    return ids.length ? ids : null;
+  }
+  if (q.kind === "scale") {
+    const value = {};
+    for (const input of form.querySelectorAll("input:checked")) value[input.dataset.statement] = Number(input.value);
+    return Object.keys(value).length ? value : null;
+  }
+  if (q.kind === "open_text") {
+    const text = form.querySelector("textarea").value.trim();
+    return text ? text : null;
+  }
+  const chosen = form.querySelector("input:checked");
+  return chosen ? chosen.value : null;
+}
+
+function promptLegend(q) {
+  return h("legend", { class: "prompt" }, q.prompt);
+}
+
+function choiceInput(type, name, option, checked, open) {
+  return h("label", { class: "choice" },
+    h("input", { type, name, value: option.id, checked, disabled: !open }),
+    h("span", { text: option.label }));
+}
+
+function singleChoice(q, open) {
+  const value = currentValue(q.id);
+  const set = h("fieldset", {}, promptLegend(q),
+    ...q.options.map((o) => choiceInput("radio", q.id, o, value === o.id, open)));
+  set.addEventListener("change", (event) => submit(q, event.target.value));
+  return [set];
+}
+
+function multipleChoice(q, open) {
+  const value = currentValue(q.id) || [];
+  const max = q.max_choices || q.options.length;
+  const hintId = `hint-${q.id}`;
+  const set = h("fieldset", { "aria-describedby": hintId }, promptLegend(q),
+    h("p", { class: "hint", id: hintId, text: t("choose_up_to", { n: number.format(max) }) }),
+    ...q.options.map((o) => choiceInput("checkbox", q.id, o, value.includes(o.id), open)));
+  const button = h("button", { type: "submit", class: "primary", disabled: !open, text: t("send") });
+  const limit = () => {
+    const boxes = [...set.querySelectorAll("input")];
+    const full = boxes.filter((b) => b.checked).length >= max;
+    for (const box of boxes) box.disabled = !open || (full && !box.checked);
+    button.disabled = !open || !boxes.some((b) => b.checked);
+  };
+  set.addEventListener("change", () => {
+    drafts[q.id] = [...set.querySelectorAll("input:checked")].map((i) => i.value);
+    limit();
+  });
+  limit();
+  return [set, button];
+}
+
+function scale(q, open) {
+  const value = currentValue(q.id) || {};
+  const rows = q.statements.map((s) => {
+    const name = `${q.id}:${s.id}`;
+    const points = [];
+    for (let v = q.min; v <= q.max; v += 1) {
+      const end = v === q.min ? q.min_label : v === q.max ? q.max_label : null;
+      points.push(h("label", { class: "point" },
+        h("input", { type: "radio", name, value: v, "data-statement": s.id, checked: value[s.id] === v, disabled: !open }),
+        h("span", { "aria-hidden": "true", text: number.format(v) }),
+        h("span", { class: "sr-only", text: end ? `${number.format(v)}, ${end}` : number.format(v) })));
+    }
+    return h("fieldset", { class: "statement" }, h("legend", { text: s.label }),
+      h("div", { class: "points" }, points),
+      h("div", { class: "ends", "aria-hidden": "true" },
+        h("span", { text: q.min_label || "" }), h("span", { text: q.max_label || "" })));
+  });
+  const set = h("fieldset", {}, promptLegend(q), ...rows);
+  set.addEventListener("change", () => { drafts[q.id] = readValue(set, q); });
+  return [set, h("button", { type: "submit", class: "primary", disabled: !open, text: t("send") })];
+}
+
+function openText(q, open) {
+  const value = currentValue(q.id) || "";
+  const id = `text-${q.id}`;
+  const countId = `count-${q.id}`;
+  const area = h("textarea", { id, name: q.id, rows: 5, maxlength: q.max_length, "aria-describedby": countId, disabled: !open });
+  area.value = value;
+  const counter = h("p", { class: "counter", id: countId });
+  const count = () => {
+    counter.textContent = t("characters", { n: number.format(area.value.length), max: number.format(q.max_length) });
+  };
+  area.addEventListener("input", () => { drafts[q.id] = area.value; count(); });
+  count();
+  return [h("label", { for: id, class: "prompt" }, q.prompt), area, counter,
+    h("button", { type: "submit", class: "primary", disabled: !open, text: t("send") })];
+}
+
+function showSessionGone() {
+  session = { state: "ended", questions: [], mode: "presenter" };
+  render();
+}

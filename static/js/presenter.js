@@ -1,0 +1,269 @@
+// The presenter screen: live results from the presenter socket, controls over HTTP,
+// and the keys a presenter's hands (and clicker) already know.
+import { catalog, h, socketUrl, store } from "./dom.js";
+import { reconnecting } from "./socket.js";
+
+const body = document.body;
+const { t, n, lang } = catalog();
+const api = body.dataset.api;
+const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
+const $ = (id) => document.getElementById(id);
+
+let session = null;
+const results = {}; // question id -> {responses, result}
+
+// -- theme ---------------------------------------------------------------------------------
+const themePick = $("theme");
+function applyTheme(theme) {
+  if (theme) document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+  themePick.value = theme;
+}
+applyTheme(store.get("trifecta.theme", ""));
+themePick.addEventListener("change", () => {
+  store.set("trifecta.theme", themePick.value);
+  applyTheme(themePick.value);
+});
+
+// -- live updates --------------------------------------------------------------------------
+reconnecting(socketUrl(body.dataset.wsPath), {
+  onMessage(message) {
+    if (message.type === "results") {
+      for (const q of message.questions) results[q.id] = q;
+      render();
+    } else if (message.type === "session") {
+      session = message.session;
+      render();
+    }
+  },
+  onStatus(status) {
+    body.dataset.connection = status;
+    $("link-state").textContent = status === "open" ? t("live") : t("reconnecting_screen");
+  },
+});
+
+function current() {
+  if (!session || !session.current_question) return null;
+  return session.questions.find((q) => q.id === session.current_question) || null;
+}
+
+function render() {
+  if (!session) return;
+  const question = current();
+  const ended = session.state === "ended";
+  $("start-slide").hidden = ended || Boolean(question);
+  $("question-view").hidden = ended || !question;
+  $("ended-slide").hidden = !ended;
+  body.dataset.view = ended ? "ended" : question ? "question" : "start";
+  if (!question || ended) { updateButtons(null); return; }
+  const position = session.questions.indexOf(question);
+  $("q-number").textContent = t("position", { n: number.format(position + 1), total: number.format(session.questions.length) });
+  $("q-state").textContent = t(`state.${question.state}`);
+  $("q-state").dataset.state = question.state;
+  $("prompt").textContent = question.prompt;
+  const data = results[question.id] || { responses: 0, result: {} };
+  $("counter").textContent = n("responses", data.responses);
+  $("results-hidden").hidden = question.results_visible;
+  const holder = $("results");
+  holder.hidden = !question.results_visible;
+  if (question.results_visible) drawResults(holder, question, data);
+  updateButtons(question);
+}
+
+function updateButtons(question) {
+  const lock = $("lock-button");
+  const show = $("results-button");
+  lock.disabled = show.disabled = !question;
+  if (!question) return;
+  lock.textContent = question.state === "open" ? t("lock") : t("open");
+  show.textContent = question.results_visible ? t("hide_results") : t("show_results");
+  show.setAttribute("aria-pressed", String(!question.results_visible));
+}
+
+// -- results -------------------------------------------------------------------------------
+function drawResults(holder, question, data) {
+  if (question.kind === "open_text") { drawStories(holder, data.result.items || []); return; }
+  holder.dataset.kind = question.kind;
+  if (question.kind === "scale") holder.replaceChildren(...scaleRows(question, data));
+  else holder.replaceChildren(choiceBars(question, data));
+}
+
+function bar(share) {
+  const fill = h("span", { class: "fill" });
+  fill.style.inlineSize = `${Math.round(share * 1000) / 10}%`;
+  return h("span", { class: "track", "aria-hidden": "true" }, fill);
+}
+
+function choiceBars(question, data) {
+  const counts = data.result.counts || {};
+  const total = data.responses || 0;
+  return h("ol", { class: "bars" }, question.options.map((option) => {
+    const count = counts[option.id] || 0;
+    const share = total ? count / total : 0;
+    return h("li", { class: "bar-row" },
+      h("span", { class: "label", text: option.label }),
+      bar(share),
+      h("span", { class: "value", text: t("count_share", { count: number.format(count), share: percent.format(share) }) }));
+  }));
+}
+
+function scaleRows(question, data) {
+  const statements = data.result.statements || {};
+  return question.statements.map((statement) => {
+    const found = statements[statement.id] || { n: 0, mean: null, counts: {} };
+    const points = [];
+    for (let v = question.min; v <= question.max; v += 1) points.push(v);
+    const total = found.n || 0;
+    const segments = points.map((v, i) => {
+      const share = total ? (found.counts[String(v)] || 0) / total : 0;
+      const segment = h("span", { class: "segment", text: share >= 0.08 ? number.format(v) : "" });
+      segment.style.inlineSize = `${share * 100}%`;
+      const strength = points.length > 1 ? 25 + Math.round((75 * i) / (points.length - 1)) : 100;
+      segment.style.backgroundColor = `color-mix(in srgb, var(--accent) ${strength}%, var(--paper))`;
+      if (strength > 55) segment.classList.add("strong");
+      return segment;
+    });
+    const mean = found.mean === null || found.mean === undefined ? "–" : number.format(found.mean);
+    const legend = points.map((v) => `${number.format(v)}: ${number.format(found.counts[String(v)] || 0)}`).join(" · ");
+    return h("section", { class: "scale-row" },
+      h("h2", { class: "label", text: statement.label }),
+      h("div", { class: "distribution", "aria-hidden": "true" }, segments),
+      h("p", { class: "scale-facts" },
+        h("strong", { text: t("mean", { mean }) }), " ",
+        h("span", { text: n("answers", total) }), " ",
+        h("span", { class: "legend", text: legend })),
+      h("p", { class: "ends" }, h("span", { text: question.min_label || "" }), h("span", { text: question.max_label || "" })));
+  });
+}
+
+function drawStories(holder, items) {
+  if (holder.dataset.kind !== "open_text") {
+    holder.dataset.kind = "open_text";
+    holder.replaceChildren(h("ul", { class: "stories", "aria-label": t("stories") }));
+  }
+  const list = holder.querySelector(".stories");
+  const known = new Map([...list.children].map((card) => [card.dataset.id, card]));
+  const wanted = [...items].reverse(); // newest first
+  for (const item of wanted) {
+    const id = String(item.id);
+    const card = known.get(id);
+    if (!card || card.dataset.hidden !== String(Boolean(item.hidden))) {
+      const fresh = storyCard(item, Boolean(card));
+      if (card) card.replaceWith(fresh); else list.prepend(fresh);
+    }
+    known.delete(id);
+  }
+  for (const gone of known.values()) gone.remove();
+  [...list.children].sort((a, b) => Number(b.dataset.id) - Number(a.dataset.id)).forEach((c) => list.append(c));
+}
+
+function storyCard(item, seen) {
+  const hidden = Boolean(item.hidden);
+  const card = h("li", { class: `story${hidden ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id, "data-hidden": String(hidden) });
+  if (hidden) card.append(h("p", { class: "story-text muted", text: t("story_hidden") }));
+  else card.append(h("p", { class: "story-text", text: item.text }));
+  card.append(h("button", { type: "button", class: "moderate", "data-item": item.id, "data-hide": String(!hidden),
+    text: hidden ? t("story_show") : t("story_hide") }));
+  return card;
+}
+
+$("results").addEventListener("click", async (event) => {
+  const button = event.target.closest("button.moderate");
+  if (!button) return;
+  button.disabled = true;
+  await post(`${api}/moderation`, { item: button.dataset.item, hidden: button.dataset.hide === "true" });
+});
+
+// -- controls ------------------------------------------------------------------------------
+async function post(url, payload) {
+  try {
+    const response = await fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "content-type": "application/json" }, body: JSON.stringify(payload),
+    });
+    if (!response.ok) { $("link-state").textContent = t("action_failed"); return null; }
+    return await response.json();
+  } catch {
+    $("link-state").textContent = t("action_failed");
+    return null;
+  }
+}
+
+async function control(action, question) {
+  const updated = await post(`${api}/control`, question ? { action, question } : { action });
+  if (updated && updated.questions) { session = updated; render(); }
+}
+
+function step(by) {
+  if (!session || !session.questions.length) return;
+  const question = current();
+  const at = question ? session.questions.indexOf(question) : -1;
+  const target = session.questions[Math.max(0, Math.min(session.questions.length - 1, at + by))];
+  if (target && target !== question) control("goto", target.id);
+}
+
+function toggleLock() {
+  const question = current();
+  if (question) control(question.state === "open" ? "lock" : "open", question.id);
+}
+
+function toggleResults() {
+  const question = current();
+  if (question) control(question.results_visible ? "hide_results" : "show_results", question.id);
+}
+
+function toggleOverlay(id, show) {
+  const overlay = $(id);
+  const visible = show === undefined ? overlay.hidden : show;
+  overlay.hidden = !visible;
+  if (visible) overlay.querySelector("[data-close]")?.focus();
+}
+
+function toggleBlank() { $("blank").hidden = !$("blank").hidden; }
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen?.();
+  else document.documentElement.requestFullscreen?.().catch(() => {});
+}
+
+const actions = {
+  next: () => step(1), prev: () => step(-1), lock: toggleLock, results: toggleResults,
+  qr: () => toggleOverlay("qr-overlay"), help: () => toggleOverlay("help"),
+  blank: toggleBlank, fullscreen: toggleFullscreen,
+};
+
+$("controls").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-do]");
+  if (button) actions[button.dataset.do]();
+});
+for (const close of document.querySelectorAll("[data-close]")) {
+  close.addEventListener("click", () => { close.closest(".overlay").hidden = true; });
+}
+
+const KEYS = {
+  PageDown: "next", ArrowRight: "next", ArrowDown: "next", " ": "next", n: "next", N: "next",
+  PageUp: "prev", ArrowLeft: "prev", ArrowUp: "prev", p: "prev", P: "prev",
+  b: "blank", B: "blank", ".": "blank", f: "fullscreen", F: "fullscreen",
+  l: "lock", L: "lock", h: "results", H: "results", q: "qr", Q: "qr", "?": "help",
+};
+
+function typing(target) {
+  return target instanceof HTMLElement
+    && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if (event.key === "Escape") {
+    for (const id of ["help", "qr-overlay", "blank"]) $(id).hidden = true;
+    return;
+  }
+  // Space and arrows on a focused button keep their usual meaning.
+  if (event.target instanceof HTMLButtonElement && [" ", "Enter"].includes(event.key)) return;
+  const action = KEYS[event.key];
+  if (!action) return;
+  if (!$("blank").hidden && action !== "blank") $("blank").hidden = true;
+  event.preventDefault();
+  actions[action]();
+});

@@ -1,0 +1,76 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright (never `playwright install`)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+PROJECTOR = {"viewport": {"width": 1280, "height": 720}}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+
+
+def require_chromium() -> None:
+    if shutil.which(str(CHROMIUM)) is None:
+        pytest.fail(f"the browser tests need Debian's Chromium at {CHROMIUM} "
+                    "(apt-get install chromium)")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    require_chromium()
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                    args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+class ErrorWatch:
+    """JavaScript errors and console errors of the pages it watches."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def watch(self, page: Page) -> Page:
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
+        page.on("console", lambda m: self.errors.append(f"{page.url}: {m.text}")
+                if m.type == "error" else None)
+        return page
+
+
+@pytest.fixture
+def js_errors() -> ErrorWatch:
+    return ErrorWatch()
+
+
+async def new_page(browser: Browser, watch: ErrorWatch, **options: object
+                   ) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context(**options)  # type: ignore[arg-type]
+    return context, watch.watch(await context.new_page())
+
+
+async def axe_violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now, readable."""
+    await page.add_script_tag(path=str(AXE))
+    found = await page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' -> '"
+        " + v.nodes.map(n => n.target.join(' ')).join(', ')))", WCAG_TAGS)
+    return list(found)
