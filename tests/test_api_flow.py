@@ -148,3 +148,36 @@ async def test_exports_csv_xlsx_json(server: RunningServer) -> None:
 def test_healthz_reports_store_and_broker(server: RunningServer) -> None:
     r = httpx2.get(f"{server.url}/healthz")
     assert r.json() == {"status": "ok", "store": "ok", "broker": "ok"}
+
+
+async def test_exports_open_cleanly_as_a_spreadsheet_user_would(server: RunningServer) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    story = '@SUM(1,2), "quoted"\nsecond line'
+    async with Organizer(server) as org:
+        session = await org.create()
+        phone = Phone(server)
+        await phone.join(session["code"])
+        await phone.answer_http("q4", story)
+        await phone.answer_http("q3", {"goals-are-clear": 2})
+        base = f"/api/sessions/{session['id']}/export"
+        csv_r = await org.http.get(f"{base}?format=csv")
+        assert "attachment" in csv_r.headers["content-disposition"]
+        rows = list(csv.DictReader(io.StringIO(csv_r.content.decode("utf-8-sig"))))
+        by_question = {r["question_id"]: r for r in rows}
+        assert by_question["q4"]["answer"] == "'" + story  # kept whole, never a formula
+        assert by_question["q3"]["answer"] == "Goals are clear: 2"
+        assert by_question["q3"]["answered_at"].endswith("Z")
+        xlsx_r = await org.http.get(f"{base}?format=xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx_r.content)).active
+        assert sheet is not None
+        header = [c.value for c in sheet[1]]
+        cells = {row[header.index("question_id")]: row for row in
+                 sheet.iter_rows(min_row=2, values_only=True)}
+        assert cells["q4"][header.index("answer")] == story
+        assert sheet.cell(row=2, column=header.index("answer") + 1).data_type == "s"
+        assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+        await phone.close()
