@@ -55,9 +55,9 @@ def _path(name: str, pattern: str | None = None) -> dict[str, Any]:
 def spec() -> dict[str, Any]:
     _, defs = models_json_schema([(model, "validation") for model in _MODELS],
                                  ref_template=_REF)
-    organizer = [{"bearer": []}]
-    presenter = [{"bearer": []}]
-    participant = [{"participant": []}]
+    organizer: list[dict[str, list[str]]] = [{"bearer": []}]
+    presenter: list[dict[str, list[str]]] = [{"bearer": []}]
+    participant: list[dict[str, list[str]]] = [{"participant": []}]
     sid = [_path("session_id")]
     export_params = [*sid, {"name": "format", "in": "query", "required": False,
                             "schema": {"type": "string", "enum": ["csv", "xlsx", "json"]}}]

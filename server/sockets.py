@@ -12,7 +12,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import auth
 from .answering import Reply
-from .errors import MalformedJson, PayloadTooLarge, TrifectaError, UnknownMessageType
+from .errors import (
+    MalformedJson,
+    NotJoined,
+    PayloadTooLarge,
+    TrifectaError,
+    UnknownMessageType,
+)
 from .hub import SEND_QUEUE_LIMIT, Outlet, PresenterFeed
 from .models import AnswerMessage, parse_answer, parse_json
 from .store import Answer, Recorded
@@ -124,8 +130,9 @@ async def _prepare(ws: WebSocket, outlet: Outlet, text: str | None, session_id: 
                                      "send 'answer' or 'ping'")
         message = parse_answer(AnswerMessage, data)
         if participant_id is None:
-            raise auth.NotJoined("join this session first (open its join page)")
-        return await ws.state.desk.prepare(session_id, participant_id, message)
+            raise NotJoined("join this session first (open its join page)")
+        answer: Answer = await ws.state.desk.prepare(session_id, participant_id, message)
+        return answer
     except TrifectaError as e:
         outlet.offer(encode({"type": "error", "id": message_id, "code": e.code,
                              "message": e.message}))

@@ -151,8 +151,10 @@ def build_questions(specs: list[QuestionSpec]) -> tuple[Question, ...]:
     out = []
     for position, spec in enumerate(specs):
         qid = spec.id or _unique(f"q{position + 1}", taken)
-        common = dict(id=qid, kind=spec.kind, prompt=spec.prompt, position=position,
-                      segment=spec.segment, brief=spec.brief)
+        common: dict[str, object] = dict(id=qid, kind=spec.kind, prompt=spec.prompt,
+                                         position=position, segment=spec.segment,
+                                         brief=spec.brief)
+        extra: dict[str, object]
         if isinstance(spec, SingleChoiceSpec | MultipleChoiceSpec):
             extra = {"options": _choices(spec.options, "option")}
             if isinstance(spec, MultipleChoiceSpec):

@@ -109,7 +109,7 @@ class SqliteStore:
 
     async def is_healthy(self) -> bool:
         try:
-            return await self._read(lambda c: c.exec_driver_sql("SELECT 1").scalar() == 1)
+            return bool(await self._read(lambda c: c.exec_driver_sql("SELECT 1").scalar() == 1))
         except Exception:
             log.exception("store health check failed")
             return False
