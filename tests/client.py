@@ -68,7 +68,7 @@ class Phone:
 
     def __init__(self, server: RunningServer) -> None:
         self.server = server
-        self.http = httpx2.AsyncClient(base_url=server.url, timeout=30)
+        self.http = httpx2.AsyncClient(base_url=server.url, timeout=30, verify=False)  # plain http
         self.ws: ClientConnection | None = None
         self.session_id = ""
 

@@ -55,9 +55,9 @@ class RunningServer:
             env.pop("TRIFECTA_ADMIN_TOKEN")
         args = [sys.executable, "-m", "server", "serve", "--port", str(self.port),
                 "--database", f"sqlite:///{self.data_dir / 'trifecta.db'}", *self.extra_args]
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(args, cwd=self.data_dir, env=env, stdout=log,
-                                        stderr=subprocess.STDOUT)
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen(args, cwd=self.data_dir, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         self._wait_healthy()
         return self
 

@@ -1,0 +1,290 @@
+"""Random sequences of answers, changes, repeats, bad input and presenter controls against
+the real server, over HTTP and WebSocket: after every step the results equal a naive
+recount of the latest accepted answer per participant and question."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from websockets.sync.client import ClientConnection, connect
+
+from .client import SIMPLE_QUESTIONS
+from .conftest import RunningServer
+
+OPTIONS = {"q1": ("learner", "leader", "l-d"), "q2": ("time", "tools", "support", "clarity")}
+STATEMENTS = ("goals-are-clear", "metrics-are-agreed")
+QUESTION_IDS = ("q1", "q2", "q3", "q4")
+MAX_PARTICIPANTS = 5
+TIMEOUT = 10
+
+VALID: dict[str, st.SearchStrategy[Any]] = {
+    "q1": st.sampled_from(OPTIONS["q1"]),
+    "q2": st.lists(st.sampled_from(OPTIONS["q2"]), min_size=1, max_size=2, unique=True),
+    "q3": st.dictionaries(st.sampled_from(STATEMENTS), st.integers(1, 5), min_size=1),
+    "q4": st.text(min_size=1, max_size=50).filter(str.strip),
+}
+valid_answers = st.sampled_from(QUESTION_IDS).flatmap(
+    lambda q: st.tuples(st.just(q), VALID[q]))
+
+# (question, value, error code): refused whatever the question's state, nothing changes
+BAD_ANSWERS: list[tuple[str, Any, str]] = [
+    ("q1", 42, "invalid_value"), ("q1", None, "invalid_value"),
+    ("q1", "nobody", "unknown_option"), ("q1", ["learner"], "invalid_value"),
+    ("q2", "time", "invalid_value"), ("q2", [], "invalid_value"),
+    ("q2", ["time", "time"], "duplicate_choice"),
+    ("q2", ["time", "tools", "support"], "too_many_choices"), ("q2", ["nope"], "unknown_option"),
+    ("q3", {}, "invalid_value"), ("q3", {"goals-are-clear": 6}, "out_of_range"),
+    ("q3", {"goals-are-clear": 0}, "out_of_range"), ("q3", {"nope": 3}, "unknown_statement"),
+    ("q3", {"goals-are-clear": True}, "invalid_value"),
+    ("q3", {"goals-are-clear": 2.5}, "invalid_value"), ("q3", [3], "invalid_value"),
+    ("q4", "x" * 51, "text_too_long"), ("q4", "   ", "invalid_value"),
+    ("q4", 5, "invalid_value"), ("q9", "learner", "unknown_question"),
+]
+HTTP_STATUS = {"accepted": 201, "duplicate": 200, "question_locked": 409,
+               "question_not_open": 409, "unknown_question": 404, "invalid_answer_id": 422,
+               "invalid_value": 422, "unknown_option": 422, "duplicate_choice": 422,
+               "too_many_choices": 422, "unknown_statement": 422, "out_of_range": 422,
+               "text_too_long": 422}
+ANSWER_OUTCOME = {"open": "accepted", "locked": "question_locked", "pending": "question_not_open"}
+AFTER_CONTROL = {  # (action, state before) -> state after
+    ("goto", "pending"): "open", ("goto", "open"): "open", ("goto", "locked"): "locked",
+    ("open", "pending"): "open", ("open", "open"): "open", ("open", "locked"): "open",
+    ("lock", "pending"): "locked", ("lock", "open"): "locked", ("lock", "locked"): "locked",
+}
+
+
+@dataclass(eq=False)
+class Participant:
+    number: int
+    http: httpx2.Client
+    ws: ClientConnection | None = None
+
+    @property
+    def cookie(self) -> str:
+        return f"trifecta_pid={self.http.cookies['trifecta_pid']}"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    participant: Participant
+    id: str
+    question: str
+    value: Any
+
+
+def client(server: RunningServer, **headers: str) -> httpx2.Client:
+    # plain HTTP: verify=False only skips building a TLS context (slow) for each client
+    return httpx2.Client(base_url=server.url, timeout=TIMEOUT, headers=headers, verify=False)
+
+
+def next_reply(ws: ClientConnection) -> dict[str, Any]:
+    """The next ack or error; session pushes after presenter controls are skipped."""
+    while True:
+        message: dict[str, Any] = json.loads(ws.recv(timeout=TIMEOUT))
+        if message["type"] in ("ack", "error"):
+            return message
+
+
+class TallyMachine(RuleBasedStateMachine):
+    """The model: question states and each participant's latest accepted answer."""
+
+    running: RunningServer
+    participants = Bundle("participants")
+    accepted = Bundle("accepted")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.organizer = client(self.running, Authorization=f"Bearer {self.running.admin_token}")
+        self.people: list[Participant] = []
+        self.states: dict[str, str] = {}
+        self.latest: dict[tuple[int, str], tuple[int, Any]] = {}  # -> (acceptance no, value)
+        self.accepted_count = 0
+        self.session: dict[str, Any] = {}
+        self.sockets = ExitStack()
+
+    @initialize(target=participants, mode=st.sampled_from(["presenter", "self_paced"]))
+    def create_session(self, mode: str) -> Any:
+        """A fresh session with two phones in it, so answers can come from the first step."""
+        r = self.organizer.post("/api/sessions", json={
+            "title": "Property run", "mode": mode, "questions": SIMPLE_QUESTIONS})
+        assert r.status_code == 201, r.text
+        self.session = r.json()
+        initial = "pending" if mode == "presenter" else "open"
+        self.states = dict.fromkeys(QUESTION_IDS, initial)
+        return multiple(self.join_session(), self.join_session())
+
+    # -- participants ---------------------------------------------------------------------
+    @precondition(lambda self: len(self.people) < MAX_PARTICIPANTS)
+    @rule(target=participants)
+    def join(self) -> Participant:
+        return self.join_session()
+
+    def join_session(self) -> Participant:
+        person = Participant(len(self.people), client(self.running))
+        r = person.http.post(f"/api/join/{self.session['code']}")
+        assert r.status_code == 200, r.text
+        self.people.append(person)
+        return person
+
+    def socket(self, person: Participant) -> ClientConnection:
+        if person.ws is None:
+            person.ws, state = self.open_socket(person)
+            assert state["joined"] is True, state
+        return person.ws
+
+    def open_socket(self, person: Participant) -> tuple[ClientConnection, dict[str, Any]]:
+        """A new participant socket and its first message, the phone's state."""
+        ws = self.sockets.enter_context(connect(
+            f"{self.running.ws_url}/ws/session/{self.session['code']}",
+            additional_headers={"Cookie": person.cookie}, proxy=None))
+        state: dict[str, Any] = json.loads(ws.recv(timeout=TIMEOUT))
+        assert state["type"] == "state", state
+        return ws, state
+
+    def submit(self, person: Participant, body: dict[str, Any], over_ws: bool) -> str:
+        """Send one answer; return its status or error code (checked against HTTP status)."""
+        if over_ws:
+            ws = self.socket(person)
+            ws.send(json.dumps({"type": "answer", **body}))
+            reply = next_reply(ws)
+            assert reply["id"] == body["id"], reply
+            return str(reply.get("status") or reply["code"])
+        r = person.http.post(f"/api/sessions/{self.session['id']}/responses", json=body)
+        outcome = str(r.json().get("status") or r.json()["error"]["code"])
+        assert r.status_code == HTTP_STATUS[outcome], r.text
+        return outcome
+
+    # -- answers --------------------------------------------------------------------------
+    @rule(target=accepted, person=participants, answer=valid_answers, over_ws=st.booleans())
+    def answer(self, person: Participant, answer: tuple[str, Any], over_ws: bool) -> Any:
+        question, value = answer
+        return self._answer(person, question, value, over_ws)
+
+    @rule(target=accepted, earlier=accepted, data=st.data(), over_ws=st.booleans())
+    def change(self, earlier: Accepted, data: st.DataObject, over_ws: bool) -> Any:
+        value = data.draw(VALID[earlier.question], label="new value")
+        return self._answer(earlier.participant, earlier.question, value, over_ws)
+
+    def _answer(self, person: Participant, question: str, value: Any, over_ws: bool) -> Any:
+        answer_id = str(uuid.uuid4())
+        outcome = self.submit(person, {"id": answer_id, "question": question, "value": value},
+                              over_ws)
+        assert outcome == ANSWER_OUTCOME[self.states[question]]
+        if outcome != "accepted":
+            return multiple()
+        self.accepted_count += 1
+        self.latest[(person.number, question)] = (self.accepted_count, value)
+        return Accepted(person, answer_id, question, value)
+
+    @rule(earlier=accepted, same_value=st.booleans(), data=st.data(), over_ws=st.booleans())
+    def repeat(self, earlier: Accepted, same_value: bool, data: st.DataObject,
+               over_ws: bool) -> None:
+        """A re-sent id is a duplicate, whatever it carries and whatever the state now."""
+        value = earlier.value if same_value else data.draw(VALID[earlier.question])
+        body = {"id": earlier.id, "question": earlier.question, "value": value}
+        assert self.submit(earlier.participant, body, over_ws) == "duplicate"
+
+    @rule(person=participants, bad=st.sampled_from(BAD_ANSWERS), over_ws=st.booleans())
+    def send_bad_value(self, person: Participant, bad: tuple[str, Any, str],
+                       over_ws: bool) -> None:
+        question, value, code = bad
+        body = {"id": str(uuid.uuid4()), "question": question, "value": value}
+        assert self.submit(person, body, over_ws) == code
+
+    @rule(person=participants, answer=valid_answers, over_ws=st.booleans())
+    def send_bad_id(self, person: Participant, answer: tuple[str, Any], over_ws: bool) -> None:
+        body = {"id": "not-a-uuid", "question": answer[0], "value": answer[1]}
+        assert self.submit(person, body, over_ws) == "invalid_answer_id"
+
+    @rule(person=participants)
+    def reconnect(self, person: Participant) -> None:
+        """A phone that reconnects reads back its own latest answers."""
+        if person.ws is not None:
+            person.ws.close()
+        person.ws, state = self.open_socket(person)
+        mine = {q: value for (number, q), (_, value) in self.latest.items()
+                if number == person.number}
+        assert state["answers"] == mine
+
+    # -- presenter ------------------------------------------------------------------------
+    @rule(action=st.sampled_from(["goto", "open", "lock"]), question=st.sampled_from(QUESTION_IDS))
+    def control(self, action: str, question: str) -> None:
+        r = self.organizer.post(f"/api/sessions/{self.session['id']}/control",
+                                json={"action": action, "question": question})
+        assert r.status_code == 200, r.text
+        self.states[question] = AFTER_CONTROL[(action, self.states[question])]
+        assert {q["id"]: q["state"] for q in r.json()["questions"]} == self.states
+
+    # -- the property ---------------------------------------------------------------------
+    @invariant()
+    def results_equal_recount(self) -> None:
+        r = self.organizer.get(f"/api/sessions/{self.session['id']}/results")
+        assert r.status_code == 200, r.text
+        served = {q["id"]: q for q in r.json()["questions"]}
+        means = {s: v.pop("mean") for s, v in served["q3"]["result"]["statements"].items()}
+        for item in served["q4"]["result"]["items"]:
+            item.pop("id")  # the store's own number: the model orders by acceptance instead
+        expected, expected_means = self.recount()
+        assert served == expected
+        assert means == pytest.approx(expected_means, abs=1e-3)
+
+    def recount(self) -> tuple[dict[str, Any], dict[str, float | None]]:
+        """Tally the model's latest answers in plain Python, in the results' shape."""
+        values: dict[str, list[Any]] = {q: [] for q in QUESTION_IDS}
+        for (_, question), (_, value) in sorted(self.latest.items(), key=lambda kv: kv[1][0]):
+            values[question].append(value)
+        q3_points = {s: [v[s] for v in values["q3"] if s in v] for s in STATEMENTS}
+        results = {
+            "q1": {o: values["q1"].count(o) for o in OPTIONS["q1"]},
+            "q2": {o: sum(o in v for v in values["q2"]) for o in OPTIONS["q2"]},
+        }
+        statements = {s: {"n": len(points),
+                          "counts": {str(n): points.count(n) for n in range(1, 6)}}
+                      for s, points in q3_points.items()}
+        expected = {
+            "q1": {"counts": results["q1"]}, "q2": {"counts": results["q2"]},
+            "q3": {"statements": statements},
+            "q4": {"items": [{"text": text, "hidden": False} for text in values["q4"]]},
+        }
+        full = {q: {"id": q, "kind": SIMPLE_QUESTIONS[i]["kind"], "responses": len(values[q]),
+                    "result": expected[q]} for i, q in enumerate(QUESTION_IDS)}
+        means = {s: sum(points) / len(points) if points else None
+                 for s, points in q3_points.items()}
+        return full, means
+
+    def teardown(self) -> None:
+        self.sockets.close()
+        for person in self.people:
+            person.http.close()
+        self.organizer.close()
+
+
+# A passing run takes about 15 s. Every step is a real request, so shrinking a failure
+# takes minutes: the timeout leaves room for it.
+@pytest.mark.timeout(600)
+def test_results_equal_recount_after_random_answers_repeats_bad_input_and_controls(
+        server: RunningServer) -> None:
+    class AgainstServer(TallyMachine):
+        running = server
+
+    run_state_machine_as_test(AgainstServer, settings=settings(
+        max_examples=50, stateful_step_count=40, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow]))
