@@ -45,20 +45,6 @@ from .writer import Job, Writer
 
 log = logging.getLogger(__name__)
 
-INSERT_RESPONSE = (
-    insert(responses)
-    .on_conflict_do_nothing(index_elements=["participant_id", "client_id"])
-    .returning(responses.c.id, responses.c.participant_id, responses.c.client_id)
-)
-_upsert = insert(answers)
-UPSERT_ANSWER = _upsert.on_conflict_do_update(
-    index_elements=["participant_id", "question_id"],
-    set_={"response_id": _upsert.excluded.response_id, "value": _upsert.excluded.value,
-          "answered_at": _upsert.excluded.answered_at},
-    where=_upsert.excluded.response_id > answers.c.response_id,
-)
-
-
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
@@ -274,50 +260,68 @@ class SqliteStore:
 
 
 # -- write operations (writer thread, inside a transaction) ---------------------------------
+_RESPONSE_ROW = "(?, ?, ?, ?, ?, ?, 0)"
+_INSERT_RESPONSES = (
+    "INSERT INTO responses (session_id, participant_id, client_id, question_id, value, "
+    "received_at, hidden) VALUES {rows} ON CONFLICT (participant_id, client_id) DO NOTHING "
+    "RETURNING id, participant_id, client_id")
+_UPSERT_ANSWERS = (
+    "INSERT INTO answers (participant_id, question_id, session_id, response_id, value, "
+    "answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id, question_id) "
+    "DO UPDATE SET response_id = excluded.response_id, value = excluded.value, "
+    "answered_at = excluded.answered_at WHERE excluded.response_id > answers.response_id")
+_ROWS_PER_INSERT = 400  # 6 parameters a row stays far below SQLite's 32,766
+
+
 def _store_answers(conn: Connection, batch: list[Answer]) -> list[Any]:
-    """Insert responses (a repeat is a no-op), then upsert each participant's latest answer."""
-    refusals = _refusals(conn, batch)
+    """Insert responses (a repeat is a no-op), then upsert each participant's latest answer.
+
+    The hot path talks to the sqlite3 cursor directly, inside the transaction SQLAlchemy
+    began: SQLAlchemy's per-row work was most of the writer's time (py-spy), and the
+    writer holds the GIL the event loop needs."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    refusals = _refusals(cursor, batch)
     at = now()
-    fresh = [a for a, refusal in zip(batch, refusals, strict=True) if refusal is None]
+    values = [json.dumps(a.value, ensure_ascii=False) for a in batch]
+    fresh = [(a.session_id, a.participant_id, a.client_id, a.question_id, v, at)
+             for a, v, refusal in zip(batch, values, refusals, strict=True) if refusal is None]
     inserted: dict[tuple[int, str], int] = {}
-    if fresh:
-        rows = conn.execute(INSERT_RESPONSE, [
-            {"session_id": a.session_id, "participant_id": a.participant_id,
-             "client_id": a.client_id, "question_id": a.question_id,
-             "value": json.dumps(a.value, ensure_ascii=False), "received_at": at,
-             "hidden": False} for a in fresh]).all()
-        inserted = {(r.participant_id, r.client_id): r.id for r in rows}
-    latest: dict[tuple[int, str], dict[str, Any]] = {}
+    for start in range(0, len(fresh), _ROWS_PER_INSERT):
+        chunk = fresh[start:start + _ROWS_PER_INSERT]
+        sql = _INSERT_RESPONSES.format(rows=", ".join([_RESPONSE_ROW] * len(chunk)))
+        for response_id, participant_id, client_id in cursor.execute(
+                sql, [p for row in chunk for p in row]).fetchall():
+            inserted[(participant_id, client_id)] = response_id
+    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
     outcomes: list[Any] = []
-    for answer, refusal in zip(batch, refusals, strict=True):
-        key = (answer.participant_id, answer.client_id)
+    for answer, value, refusal in zip(batch, values, refusals, strict=True):
         if refusal is not None:
             outcomes.append(_duplicate_or(conn, answer, refusal))
             continue
-        response_id = inserted.pop(key, None)  # pop: a second copy in this batch is a repeat
+        # pop: a second copy of the same id in this batch is a repeat
+        response_id = inserted.pop((answer.participant_id, answer.client_id), None)
         if response_id is None:
             outcomes.append(Recorded.DUPLICATE)
             continue
         outcomes.append(Recorded.ACCEPTED)
         slot = (answer.participant_id, answer.question_id)
-        if slot not in latest or latest[slot]["response_id"] < response_id:
-            latest[slot] = {"participant_id": answer.participant_id,
-                            "question_id": answer.question_id, "session_id": answer.session_id,
-                            "response_id": response_id, "answered_at": at,
-                            "value": json.dumps(answer.value, ensure_ascii=False)}
+        if slot not in latest or latest[slot][3] < response_id:
+            latest[slot] = (answer.participant_id, answer.question_id, answer.session_id,
+                            response_id, value, at)
     if latest:
-        conn.execute(UPSERT_ANSWER, list(latest.values()))
+        cursor.executemany(_UPSERT_ANSWERS, list(latest.values()))
     return outcomes
 
 
-def _refusals(conn: Connection, batch: list[Answer]) -> list[Exception | None]:
+def _refusals(cursor: Any, batch: list[Answer]) -> list[Exception | None]:
     """Why each answer cannot be taken now (read inside the write transaction), or None."""
-    session_ids = {a.session_id for a in batch}
-    session_states = dict(conn.execute(select(sessions.c.id, sessions.c.state)
-                                       .where(sessions.c.id.in_(session_ids))).all())
-    question_states = {(r.session_id, r.id): r.state for r in conn.execute(
-        select(questions.c.session_id, questions.c.id, questions.c.state)
-        .where(questions.c.session_id.in_(session_ids))).all()}
+    session_ids = sorted({a.session_id for a in batch})
+    marks = ", ".join("?" * len(session_ids))
+    session_states = dict(cursor.execute(
+        f"SELECT id, state FROM sessions WHERE id IN ({marks})", session_ids).fetchall())
+    question_states = {(sid, qid): state for sid, qid, state in cursor.execute(
+        f"SELECT session_id, id, state FROM questions WHERE session_id IN ({marks})",
+        session_ids).fetchall()}
     out: list[Exception | None] = []
     for a in batch:
         state = question_states.get((a.session_id, a.question_id))
