@@ -27,17 +27,21 @@ BODY_LIMIT = 64 * 1024
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 
 
-async def read_json(request: Request) -> Any:
-    """The body as JSON, refusing more than BODY_LIMIT bytes before reading them all."""
+async def read_body(request: Request, limit: int = BODY_LIMIT, what: str = "body") -> bytes:
+    """The request body, refused once it passes `limit` bytes, before it is all read."""
     declared = request.headers.get("content-length", "0")
-    if declared.isdigit() and int(declared) > BODY_LIMIT:
-        raise PayloadTooLarge(f"the body is larger than {BODY_LIMIT} bytes")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the {what} is larger than {limit} bytes")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > BODY_LIMIT:
-            raise PayloadTooLarge(f"the body is larger than {BODY_LIMIT} bytes")
-    return parse_json(bytes(body))
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the {what} is larger than {limit} bytes")
+    return bytes(body)
+
+
+async def read_json(request: Request) -> Any:
+    return parse_json(await read_body(request))
 
 
 async def _session(request: Request) -> SessionInfo:

@@ -45,8 +45,10 @@ class PresenterFeed:
     """Coalesces changes for one presenter socket: remembers *which* questions changed and
     sends their full current results on a short timer, with seq growing by one."""
 
-    def __init__(self, store: Store, session_id: str, base_url: str) -> None:
+    def __init__(self, store: Store, session_id: str, base_url: str,
+                 phones: Callable[[], int] = lambda: 0) -> None:
         self.store, self.session_id, self.base_url = store, session_id, base_url
+        self.phones = phones  # phones connected to this worker ("37 of 52 answered")
         self._changed: set[str] = set()
         self._everything = True
         self._session_changed = True
@@ -79,7 +81,8 @@ class PresenterFeed:
                 info = await self.store.session(self.session_id)
                 if info is not None:
                     await self._send(send, {"type": "session",
-                                            "session": session_json(info, self.base_url)})
+                                            "session": session_json(info, self.base_url),
+                                            "connected": self.phones()})
 
     async def _send(self, send: Send, message: dict[str, Any]) -> None:
         self.seq += 1
@@ -97,13 +100,21 @@ class Hub:
     # -- registration -----------------------------------------------------------------------
     def add_phone(self, session_id: str, outlet: Outlet) -> None:
         self._phones[session_id].add(outlet)
+        self._phones_changed(session_id)
 
     def remove_phone(self, session_id: str, outlet: Outlet) -> None:
         self._phones[session_id].discard(outlet)
         if not self._phones[session_id]:
             del self._phones[session_id]
+        self._phones_changed(session_id)
+
+    def _phones_changed(self, session_id: str) -> None:
+        """Presenter screens show the count: a fresh session message (coalesced)."""
+        for feed in self._feeds.get(session_id, ()):
+            feed.mark([], control=True)
 
     def add_feed(self, feed: PresenterFeed) -> None:
+        feed.phones = lambda: self.phones_connected(feed.session_id)
         self._feeds[feed.session_id].add(feed)
 
     def remove_feed(self, feed: PresenterFeed) -> None:

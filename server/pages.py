@@ -6,8 +6,9 @@ import asyncio
 import hmac
 import io
 import re
+import uuid
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import qrcode
 import qrcode.constants
@@ -17,14 +18,19 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from . import auth, i18n
-from .api import set_participant_cookie
-from .errors import Forbidden
+from .api import read_body, set_participant_cookie
+from .errors import Forbidden, InvalidRequest, NotJoined, TrifectaError
+from .kinds import Question
+from .models import AnswerRequest, parse_answer
+from .store import SessionInfo
 from .views import join_url
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 _CODE_NOISE = re.compile(r"[\s.-]")
 _CODE_SHAPE = re.compile(r"^[0-9A-Za-z]{1,16}$")
 NO_STORE = {"Cache-Control": "no-store"}
+FORM_LIMIT = 16 * 1024  # a story of 1,000 characters, percent-encoded, fits with room
+FORM_FIELDS = 64
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
@@ -66,23 +72,132 @@ async def start(request: Request) -> Response:
     code = clean_code(raw)
     if _CODE_SHAPE.match(code) and await request.state.store.live_session_by_code(code):
         return RedirectResponse(f"/j/{code}", status_code=303)
-    return render(request, "start.html", {"code": raw[:32], "problem": "unknown"}, status=404)
+    return await _no_live_session(request, code)
+
+
+async def _live_session(request: Request) -> tuple[str, str | None]:
+    code = clean_code(request.path_params["code"])
+    found = await request.state.store.live_session_by_code(code) if _CODE_SHAPE.match(
+        code) else None
+    return code, found
+
+
+async def _no_live_session(request: Request, code: str) -> Response:
+    """A code that is unknown, or whose session has ended (a reload after the end)."""
+    if _CODE_SHAPE.match(code) and await request.state.store.has_ended_session(code):
+        return render(request, "start.html", {"code": code, "problem": "ended"}, status=410)
+    return render(request, "start.html", {"code": code, "problem": "unknown"}, status=404)
 
 
 async def phone(request: Request) -> Response:
-    """`/j/{code}`: joins anonymously (sets the participant cookie) and shows the session."""
-    code = clean_code(request.path_params["code"])
-    store = request.state.store
-    session_id = await store.live_session_by_code(code) if _CODE_SHAPE.match(code) else None
+    """`/j/{code}`: joins anonymously (sets the participant cookie) and shows the session,
+    its open question(s) as plain forms that work without JavaScript."""
+    code, session_id = await _live_session(request)
     if session_id is None:
-        return render(request, "start.html", {"code": code, "problem": "unknown"}, status=404)
+        return await _no_live_session(request, code)
+    saved = request.query_params.get("saved") == "1"
+    return await _phone_page(request, code, session_id, saved=saved)
+
+
+async def _phone_page(request: Request, code: str, session_id: str, *, saved: bool = False,
+                      problem: TrifectaError | None = None,
+                      draft: dict[str, Any] | None = None) -> Response:
+    store = request.state.store
     token = auth.participant_token(request) or auth.new_token()
-    await store.join(session_id, auth.token_hash(token))
+    participant_id = await store.join(session_id, auth.token_hash(token))
     info = await store.session(session_id)
-    response = render(request, "phone.html", {"session": info, "code": code},
-                      headers=NO_STORE)
+    answers = await store.answers_of(session_id, participant_id)
+    if draft:
+        answers = {**answers, **draft}
+    response = render(request, "phone.html", {
+        "session": info, "code": code, "forms": phone_forms(info, answers),
+        "saved": saved, "problem": problem.code if problem else None,
+        "problem_question": next(iter(draft), None) if draft else None},
+        status=problem.status if problem else 200, headers=NO_STORE)
     set_participant_cookie(response, token, request.state.settings.base_url)
     return response
+
+
+def phone_forms(info: SessionInfo, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The questions a phone may see now, each with its state, the participant's answer
+    and a fresh answer id: submitting the same form twice stores the answer once."""
+    shown = info.questions
+    if info.mode == "presenter":
+        shown = tuple(q for q in info.questions if q.id == info.current_question)
+    return [{"q": q, "state": info.question_states[q.id].state, "value": answers.get(q.id),
+             "answer_id": str(uuid.uuid4())} for q in shown]
+
+
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """An urlencoded form of at most FORM_LIMIT bytes, each name with its values."""
+    body = await read_body(request, FORM_LIMIT, "form")
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                          max_num_fields=FORM_FIELDS, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidRequest("the form could not be read") from None
+    fields: dict[str, list[str]] = {}
+    for name, value in pairs:
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def form_value(q: Question, fields: dict[str, list[str]]) -> Any:
+    """A form's fields in the contract's value shape for the question's kind; what cannot
+    be read stays as it is, so validation names the problem."""
+    values = fields.get("value", [])
+    if q.kind == "single_choice":
+        return values[0] if len(values) == 1 else None
+    if q.kind == "multiple_choice":
+        return values
+    if q.kind == "scale":
+        chosen = {name[2:]: raw[-1] for name, raw in fields.items() if name.startswith("s.")}
+        return {s: int(v) if v.lstrip("-").isdigit() else v for s, v in chosen.items() if v}
+    text = values[0] if values else ""
+    return text.replace("\r\n", "\n").strip()
+
+
+def _same_origin(request: Request) -> bool:
+    """A form posted from our own page. With `Referrer-Policy: no-referrer` browsers send
+    `Origin: null` even then, so Fetch Metadata decides first (the cookie is SameSite=Lax too)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    allowed = {urlsplit(request.state.settings.base_url).netloc, request.headers.get("host", "")}
+    return urlsplit(origin).netloc in allowed
+
+
+async def answer_form(request: Request) -> Response:
+    """`POST /j/{code}/answer`: the phone page's form, for browsers without JavaScript.
+    The same path as the API; then back to the page (303), or the page with the problem."""
+    code, session_id = await _live_session(request)
+    if session_id is None:
+        return await _no_live_session(request, code)
+    if not _same_origin(request):
+        raise Forbidden("answers are sent from the session's own page")
+    desk, store = request.state.desk, request.state.store
+    draft: dict[str, Any] = {}
+    try:
+        fields = await read_form(request)
+        question_id = (fields.get("question") or [""])[0]
+        question = (await desk.questions(session_id)).get(question_id)
+        value = form_value(question, fields) if question else None
+        if question is not None:
+            draft = {question.id: value}
+        token = auth.participant_token(request)
+        participant_id = await store.participant(session_id, auth.token_hash(token)) \
+            if token else None
+        if participant_id is None:
+            raise NotJoined("join this session first (open its join page)")
+        body = parse_answer(AnswerRequest, {"id": (fields.get("id") or [""])[0],
+                                            "question": question_id, "value": value})
+        await desk.record(await desk.prepare(session_id, participant_id, body))
+    except TrifectaError as problem:
+        return await _phone_page(request, code, session_id, problem=problem, draft=draft)
+    return RedirectResponse(f"/j/{code}?saved=1", status_code=303)
 
 
 # -- presenters -----------------------------------------------------------------------------
@@ -156,6 +271,7 @@ def routes() -> list[BaseRoute]:
         Route("/", start),
         Route("/join", start),
         Route("/j/{code}", phone),
+        Route("/j/{code}/answer", answer_form, methods=["POST"]),
         Route("/present/{session_id}", present),
         Route("/present/{session_id}/qr.svg", join_qr),
         Route("/signin", sign_in),

@@ -146,6 +146,11 @@ class SqliteStore:
         found: str | None = await self._read(lambda c: c.execute(query).scalar())
         return found
 
+    async def has_ended_session(self, code: str) -> bool:
+        query = select(sessions.c.id).where(sessions.c.code == code,
+                                            sessions.c.state == "ended").limit(1)
+        return await self._read(lambda c: c.execute(query).first()) is not None
+
     async def sessions(self) -> list[SessionSummary]:
         n_participants = (select(func.count()).where(participants.c.session_id == sessions.c.id)
                           .scalar_subquery())

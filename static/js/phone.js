@@ -24,6 +24,23 @@ let shownKey = "";
 let rejoining = false;
 
 const socket = reconnecting(socketUrl(body.dataset.wsPath), { onMessage, onStatus });
+for (const form of stage.querySelectorAll("form[data-server]")) takeOver(form);
+
+/** The server's own form, until the socket's state replaces it with ours: answers go
+ *  through the outbox while the socket is open; without a socket the form still posts. */
+function takeOver(form) {
+  const q = { id: form.dataset.question, kind: form.dataset.kind };
+  const send = () => {
+    const value = readValue(form, q);
+    if (value !== null) submit(q, value);
+  };
+  if (q.kind === "single_choice") form.addEventListener("change", send);
+  form.addEventListener("submit", (event) => {
+    if (!socket.isOpen()) return;
+    event.preventDefault();
+    send();
+  });
+}
 
 // -- messages ------------------------------------------------------------------------------
 function onMessage(message) {
@@ -99,7 +116,10 @@ function currentValue(questionId) {
 
 function showStatus() {
   const question = visibleQuestion();
-  if (!question) { statusLine.textContent = ""; return; }
+  if (!question) {
+    if (session) statusLine.textContent = ""; // before the state: keep the server's flash
+    return;
+  }
   let key = notes[question.id];
   if (outbox.get(question.id)) key = socket.isOpen() ? "sent" : "queued";
   else if (!key && question.id in saved) key = "saved";

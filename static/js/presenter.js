@@ -11,6 +11,7 @@ const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionD
 const $ = (id) => document.getElementById(id);
 
 let session = null;
+let connected = 0; // phones connected to this server right now
 const results = {}; // question id -> {responses, result}
 
 // -- theme ---------------------------------------------------------------------------------
@@ -34,6 +35,7 @@ reconnecting(socketUrl(body.dataset.wsPath), {
       render();
     } else if (message.type === "session") {
       session = message.session;
+      if (Number.isInteger(message.connected)) connected = message.connected;
       render();
     }
   },
@@ -63,12 +65,21 @@ function render() {
   $("q-state").dataset.state = question.state;
   $("prompt").textContent = question.prompt;
   const data = results[question.id] || { responses: 0, result: {} };
-  $("counter").textContent = n("responses", data.responses);
+  $("counter").textContent = counterText(data.responses);
   $("results-hidden").hidden = question.results_visible;
   const holder = $("results");
   holder.hidden = !question.results_visible;
   if (question.results_visible) drawResults(holder, question, data);
   updateButtons(question);
+}
+
+/** "37 of 52 answered" while the phones in the room outnumber the answers; answers sent
+ *  over HTTP or to another worker can outnumber this worker's phones: then a plain count. */
+function counterText(responses) {
+  if (connected > 0 && connected >= responses) {
+    return n("answered_of", responses, { total: number.format(connected) });
+  }
+  return n("responses", responses);
 }
 
 function updateButtons(question) {

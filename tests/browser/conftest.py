@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from ..client import Organizer
+from ..conftest import RunningServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -74,3 +79,43 @@ async def axe_violations(page: Page) -> list[str]:
         ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' -> '"
         " + v.nodes.map(n => n.target.join(' ')).join(', ')))", WCAG_TAGS)
     return list(found)
+
+
+# -- the room -------------------------------------------------------------------------------
+async def create(server: RunningServer, mode: str = "presenter",
+                 questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    async with Organizer(server) as organizer:
+        return await organizer.create(mode=mode, questions=questions)
+
+
+async def control(server: RunningServer, session_id: str, action: str,
+                  question: str | None = None) -> None:
+    async with Organizer(server) as organizer:
+        await organizer.control(session_id, action, question)
+
+
+async def results(server: RunningServer, session_id: str) -> dict[str, dict[str, Any]]:
+    async with Organizer(server) as organizer:
+        return await organizer.results(session_id)
+
+
+async def open_presenter(browser: Browser, watch: ErrorWatch, session: dict[str, Any],
+                         **options: Any) -> Page:
+    _, page = await new_page(browser, watch, **{**PROJECTOR, **options})
+    await page.goto(session["presenter_url"])
+    await expect(page.locator("#link-state")).to_have_text("Live")
+    await expect(page.locator("body")).to_have_attribute("data-view", re.compile(r"\w"))
+    return page
+
+
+async def open_phone(browser: Browser, watch: ErrorWatch, session: dict[str, Any],
+                     **options: Any) -> Page:
+    _, page = await new_page(browser, watch, **{**PHONE, **options})
+    await page.goto(session["join_url"])
+    return page
+
+
+async def next_question(page: Page, number: int) -> None:
+    """Step the presenter screen on to question `number` with the clicker's PageDown."""
+    await page.keyboard.press("PageDown")
+    await expect(page.locator("#q-number")).to_contain_text(f"Question {number} of")

@@ -1,0 +1,152 @@
+"""What a phone and a presenter screen show in each state of a session, in each language."""
+
+from __future__ import annotations
+
+import httpx2
+from playwright.async_api import Browser, expect
+
+from ..client import Organizer, wait_until
+from ..conftest import RunningServer
+from .conftest import (
+    ErrorWatch,
+    axe_violations,
+    control,
+    create,
+    next_question,
+    open_phone,
+    open_presenter,
+)
+
+ONE_QUESTION = [{"kind": "single_choice", "prompt": "Coffee or tea?",
+                 "options": ["Coffee", "Tea"]}]
+
+
+async def test_the_presenter_counts_answers_against_the_phones_in_the_room(
+        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    session = await create(server)
+    presenter = await open_presenter(browser, js_errors, session)
+    phones = [await open_phone(browser, js_errors, session) for _ in range(3)]
+    await next_question(presenter, 1)
+    await expect(presenter.locator("#counter")).to_have_text("0 of 3 answered")
+
+    for phone in phones[:2]:
+        await phone.get_by_label("Leader", exact=True).tap()
+        await expect(phone.locator("#status")).to_contain_text("Answer saved")
+    await expect(presenter.locator("#counter")).to_have_text("2 of 3 answered")
+
+    await phones[2].context.close()  # a phone leaves the room: the count follows
+    await expect(presenter.locator("#counter")).to_have_text("2 of 2 answered")
+    extra = await open_phone(browser, js_errors, session)
+    await expect(extra.get_by_label("Leader", exact=True)).to_be_enabled()
+    await expect(presenter.locator("#counter")).to_have_text("2 of 3 answered")
+    assert js_errors.errors == []
+
+
+async def test_a_phone_waits_for_the_question_then_sees_it_locked(
+        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    session = await create(server)
+    q1 = session["questions"][0]["id"]
+    phone = await open_phone(browser, js_errors, session)
+    await expect(phone.locator("#stage h2")).to_have_text("Waiting for the next question")
+    await expect(phone.locator("#pager")).to_be_hidden()
+
+    await control(server, session["id"], "goto", q1)
+    await expect(phone.get_by_label("Learner", exact=True)).to_be_enabled()
+    await control(server, session["id"], "lock", q1)
+    await expect(phone.locator(".closed")).to_have_text("Voting is closed for this question.")
+    await expect(phone.get_by_label("Learner", exact=True)).to_be_disabled()
+
+    late = await open_phone(browser, js_errors, session)  # arrives after the lock
+    await expect(late.locator(".closed")).to_have_text("Voting is closed for this question.")
+    for option in ("Learner", "Leader", "L&D"):
+        await expect(late.get_by_label(option, exact=True)).to_be_disabled()
+    assert js_errors.errors == []
+
+
+async def test_a_self_paced_phone_says_thank_you_after_the_last_answer(
+        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    session = await create(server, mode="self_paced", questions=ONE_QUESTION)
+    phone = await open_phone(browser, js_errors, session)
+    await expect(phone.locator("#position")).to_have_text("Question 1 of 1")
+    await phone.get_by_label("Tea").tap()
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+    await phone.get_by_role("button", name="Next").tap()
+
+    await expect(phone.locator("#stage h2")).to_have_text("Thank you!")
+    await expect(phone.locator("#stage")).to_contain_text("You have reached the end")
+    await expect(phone.get_by_role("button", name="Next")).to_be_disabled()
+    await phone.get_by_role("button", name="Previous").tap()
+    await expect(phone.get_by_label("Tea")).to_be_checked()
+    assert js_errors.errors == []
+
+
+async def test_a_phone_shows_the_end_of_the_session_not_an_error(
+        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    session = await create(server, mode="self_paced", questions=ONE_QUESTION)
+    phone = await open_phone(browser, js_errors, session)
+    await phone.get_by_label("Coffee").tap()
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+
+    await control(server, session["id"], "end")
+    await expect(phone.locator("#stage h2")).to_have_text("Thank you for taking part!")
+    await expect(phone.locator("#stage")).to_contain_text("This session has ended.")
+    await expect(phone.locator("#pager")).to_be_hidden()
+    await expect(phone.locator("#status")).to_have_text("")
+    await expect(phone.locator("#connection")).to_be_hidden()
+    assert await phone.locator("input, textarea").count() == 0
+    assert js_errors.errors == []
+
+
+async def test_the_german_presenter_screen_speaks_german(
+        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    session = await create(server)
+    presenter = await open_presenter(browser, js_errors, session, locale="de-DE")
+    await expect(presenter.locator("html")).to_have_attribute("lang", "de")
+    controls = presenter.get_by_role("navigation", name="Steuerung")
+    for name in ("Zurück", "Weiter", "Abstimmung schließen", "Ergebnisse verbergen"):
+        await expect(controls.get_by_role("button", name=name, exact=True)).to_be_visible()
+    await expect(presenter.locator("#start-slide")).to_contain_text("Mitmachen auf")
+
+    phone = await open_phone(browser, js_errors, session, locale="de-DE")
+    await presenter.keyboard.press("PageDown")
+    await expect(presenter.locator("#q-number")).to_have_text("Frage 1 von 4")
+    await expect(presenter.locator("#counter")).to_have_text("0 von 1 haben geantwortet")
+    await phone.get_by_label("Leader", exact=True).tap()
+    await expect(presenter.locator("#counter")).to_have_text("1 von 1 hat geantwortet")
+    await presenter.keyboard.press("l")
+    await expect(controls.get_by_role("button", name="Abstimmung öffnen")).to_be_visible()
+    await expect(presenter.locator("#q-state")).to_have_text("Abstimmung geschlossen")
+    assert js_errors.errors == []
+
+
+async def test_the_high_contrast_theme_passes_axe_also_in_full_screen(
+        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    session = await create(server)
+    presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
+    await presenter.locator("#theme").select_option("contrast")
+    await presenter.locator("body").click(position={"x": 5, "y": 5})
+    assert await axe_violations(presenter) == []
+    phone = await open_phone(browser, js_errors, session)
+    await next_question(presenter, 1)
+    await phone.get_by_label("L&D", exact=True).tap()
+    await expect(presenter.locator(".bar-row", has_text="L&D").locator(".value")).to_have_text(
+        "1 · 100%")
+    assert await axe_violations(presenter) == []
+
+    await presenter.keyboard.press("f")
+    await wait_until(lambda: presenter.evaluate("Boolean(document.fullscreenElement)"))
+    assert await presenter.locator("#controls").evaluate("e => getComputedStyle(e).opacity") \
+        == "1"
+    assert await axe_violations(presenter) == []
+    assert js_errors.errors == []
+
+
+async def test_reloading_the_phone_after_the_end_shows_a_thank_you(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(mode="presenter")
+        await org.control(session["id"], "end")
+    with httpx2.Client(base_url=server.url, headers={"Accept-Language": "de"}) as phone:
+        r = phone.get(f"/j/{session['code']}")
+        assert r.status_code == 410
+        assert "Diese Sitzung ist beendet" in r.text
+        assert phone.get("/j/00000001").status_code == 404
