@@ -246,9 +246,15 @@ class Run:
 
 
 async def drive(
-    url: str, headers: Sequence[dict[str, str]], *, greeting: bool, poll: Poll, answers: int
+    url: str,
+    headers: Sequence[dict[str, str]],
+    *,
+    greeting: bool,
+    poll: Poll,
+    answers: int,
+    warmup: int = 0,
 ) -> Run:
-    """Connect every client, then time all of them answering concurrently."""
+    """Connect every client, warm up untimed, then time all of them answering concurrently."""
     run = Run(last_values=[None] * len(headers))
     opened = await asyncio.gather(
         *(_open(url, h, greeting) for h in headers), return_exceptions=True
@@ -260,6 +266,10 @@ async def drive(
             raise BenchError(
                 f"{len(failures)} of {len(headers)} clients could not connect: {failures[0]!r}"
             )
+        warm = Run(last_values=[None] * len(headers))
+        await asyncio.gather(*(_client(ws, i, warm, poll, warmup) for i, ws in enumerate(sockets)))
+        if warm.errors:
+            raise BenchError(f"warm-up failed: {dict(warm.errors)} {warm.error_examples}")
         started = time.perf_counter()
         await asyncio.gather(*(_client(ws, i, run, poll, answers) for i, ws in enumerate(sockets)))
         run.seconds = time.perf_counter() - started
@@ -412,6 +422,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=200, help="concurrent participants")
     parser.add_argument("--answers", type=int, default=20, help="answers per participant")
     parser.add_argument(
+        "--warmup", type=int, default=5, help="untimed answers per participant first (both runs)"
+    )
+    parser.add_argument(
         "--out", type=Path, help="JSON file (default bench/results/answers-<sha>.json)"
     )
     return parser.parse_args(argv)
@@ -439,11 +452,22 @@ def measure(args: argparse.Namespace, token: str, tmp: str) -> dict[str, Any]:
             echo_url = f"ws://{HOST}:{echo_port}/ws/echo"
             plain: list[dict[str, str]] = [{} for _ in range(args.clients)]
             echo = run_async(
-                drive(echo_url, plain, greeting=False, poll=poll, answers=args.answers)
+                drive(
+                    echo_url,
+                    plain,
+                    greeting=False,
+                    poll=poll,
+                    answers=args.answers,
+                    warmup=args.warmup,
+                )
             )
             joined = [join(base, poll.code) for _ in range(args.clients)]
             url = f"ws://{HOST}:{port}/ws/session/{poll.code}"
-            run = run_async(drive(url, joined, greeting=True, poll=poll, answers=args.answers))
+            run = run_async(
+                drive(
+                    url, joined, greeting=True, poll=poll, answers=args.answers, warmup=args.warmup
+                )
+            )
             check = check_results(base, token, poll, run.last_values)
     except (BenchError, OSError, LookupError, TypeError, StopIteration) as e:
         tails = "\n".join(f"--- {log.name}\n{log_tail(log, token)}" for log in logs)
@@ -457,7 +481,7 @@ def report(args: argparse.Namespace, echo: Run, run: Run, check: dict[str, Any])
     echo_summary = summary(echo, echo.statuses["accepted"])
     trifecta_summary = summary(run, run.statuses["accepted"])
     echo_rate = echo_summary["per_second"]
-    parameters = {"clients": args.clients, "answers": args.answers}
+    parameters = {"clients": args.clients, "answers": args.answers, "warmup": args.warmup}
     return {
         "benchmark": "answers",
         "git": git_sha(),

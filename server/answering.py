@@ -69,7 +69,8 @@ class AnswerDesk:
         """Check everything that can be checked before the store: raise or return."""
         if not self._buckets.allow(participant_id):
             raise RateLimited(f"at most {ANSWERS_PER_SECOND} answers a second; slow down")
-        question = (await self.questions(session_id)).get(request.question)
+        questions = self._definitions.get(session_id) or await self.questions(session_id)
+        question = questions.get(request.question)
         if question is None:
             raise UnknownQuestion(f"this session has no question {request.question[:64]!r}")
         value = validate_value(question, request.value)

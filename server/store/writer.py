@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,7 @@ class Job:
 
     kind: str  # "answer" runs batched; anything else runs alone in its own transaction
     payload: Any
-    future: asyncio.Future[Any] = field(default_factory=lambda: asyncio.get_running_loop()
-                                        .create_future())
+    future: asyncio.Future[Any]
 
 
 BatchRunner = Callable[[list[Job]], list[Any]]  # runs in the writer thread; one result per job
@@ -53,7 +52,7 @@ class Writer:
     async def enqueue(self, kind: str, payload: Any) -> asyncio.Future[Any]:
         """Queue a job (waiting only while the queue is full); its future resolves after
         COMMIT. Jobs queued in order are committed in that order."""
-        job = Job(kind, payload)
+        job = Job(kind, payload, asyncio.get_running_loop().create_future())
         if self._queue.full():
             await self._queue.put(job)
         else:
