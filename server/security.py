@@ -17,6 +17,7 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_SESSIONLESS = ("/ws/session/", "/static/")
 
 
 class SecurityHeaders:
@@ -61,8 +62,8 @@ class SignedSessions:
         self._inner: SessionMiddleware | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self.app(scope, receive, send)
+        if scope["type"] == "lifespan" or scope["path"].startswith(_SESSIONLESS):
+            await self.app(scope, receive, send)  # phones' sockets: no organizer session
             return
         if self._inner is None:
             secret = scope["app"].state.cookie_secret
