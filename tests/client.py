@@ -7,6 +7,7 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -116,6 +117,31 @@ class Phone:
         await self.send({"type": "answer", "id": answer_id or str(uuid.uuid4()),
                          "question": question, "value": value})
         return await self.reply()
+
+
+@dataclass
+class Room:
+    """A self-paced session whose answers were seeded by `phone` and a neighbour."""
+
+    org: Organizer
+    session: dict[str, Any]
+    phone: Phone
+    neighbour: Phone
+
+    @property
+    def id(self) -> str:
+        return str(self.session["id"])
+
+    @property
+    def code(self) -> str:
+        return str(self.session["code"])
+
+    @property
+    def responses_url(self) -> str:
+        return f"/api/sessions/{self.id}/responses"
+
+    async def results(self) -> dict[str, dict[str, Any]]:
+        return await self.org.results(self.id)
 
 
 async def wait_until(predicate: Callable[[], Awaitable[bool]], timeout: float = 10) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from .client import Organizer, Phone
+from .client import Organizer, Phone, Room
 from .conftest import RunningServer
 
 # The contract: every error code with its HTTP status (README, server/errors.py).
@@ -112,27 +112,6 @@ BAD_ANSWERS = [
     BadAnswer("list where text belongs", answer("q4", ["a story"]), "invalid_value",
               "'q4' takes text"),
 ]
-
-
-@dataclass
-class Room:
-    """A self-paced session whose answers were seeded by `phone` and a neighbour."""
-
-    org: Organizer
-    session: dict[str, Any]
-    phone: Phone
-    neighbour: Phone
-
-    @property
-    def id(self) -> str:
-        return str(self.session["id"])
-
-    @property
-    def responses_url(self) -> str:
-        return f"/api/sessions/{self.id}/responses"
-
-    async def results(self) -> dict[str, dict[str, Any]]:
-        return await self.org.results(self.id)
 
 
 async def seed(phone: Phone, answers: dict[str, Any]) -> None:

@@ -7,41 +7,19 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from .client import Organizer, Phone, wait_until
+from .client import Organizer, Phone, Room, wait_until
 from .conftest import RunningServer
 from .test_api_errors import BAD_ANSWERS, NEIGHBOUR_SEED, SEED, BadAnswer, answer
 
 MESSAGE_LIMIT = 16 * 1024  # the app's limit: an error, the socket stays
 FRAME_LIMIT = 1024 * 1024  # uvicorn's limit: the socket is closed with 1009
 CLOSE_NOT_FOUND = 4404
-
-
-@dataclass
-class Room:
-    """A self-paced session; `phone` (connected) and a neighbour seeded their answers."""
-
-    org: Organizer
-    session: dict[str, Any]
-    phone: Phone
-    neighbour: Phone
-
-    @property
-    def id(self) -> str:
-        return str(self.session["id"])
-
-    @property
-    def code(self) -> str:
-        return str(self.session["code"])
-
-    async def results(self) -> dict[str, dict[str, Any]]:
-        return await self.org.results(self.id)
 
 
 async def seed_ws(phone: Phone, answers: dict[str, Any]) -> None:
