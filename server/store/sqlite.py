@@ -78,6 +78,7 @@ class SqliteStore:
         self._reader_engine: Engine | None = None
         self._writer = Writer(self._run_batch)
         self._definitions: dict[str, tuple[Question, ...]] = {}
+        self._writer_conn: Connection | None = None
 
     # -- lifetime ---------------------------------------------------------------------------
     async def open(self) -> None:
@@ -89,6 +90,8 @@ class SqliteStore:
 
     async def close(self) -> None:
         await self._writer.stop()
+        if self._writer_conn is not None:
+            self._writer_conn.close()
         for engine in (self._writer_engine, self._reader_engine):
             if engine is not None:
                 engine.dispose()
@@ -241,27 +244,34 @@ class SqliteStore:
     # -- the writer thread ------------------------------------------------------------------
     def _run_batch(self, batch: list[Job]) -> list[Any]:
         """Runs in the writer thread: consecutive answers share one transaction."""
-        assert self._writer_engine is not None
+        conn = self._writer_connection()
         outcomes: list[Any] = []
-        with self._writer_engine.connect() as conn:
-            i = 0
-            while i < len(batch):
-                j = i + 1
-                if batch[i].kind == "answer":
-                    while j < len(batch) and batch[j].kind == "answer":
-                        j += 1
-                outcomes.extend(self._run_jobs(conn, batch[i:j]))
-                i = j
+        i = 0
+        while i < len(batch):
+            j = i + 1
+            if batch[i].kind == "answer":
+                while j < len(batch) and batch[j].kind == "answer":
+                    j += 1
+            outcomes.extend(self._run_jobs(conn, batch[i:j]))
+            i = j
         return outcomes
 
+    def _writer_connection(self) -> Connection:
+        """The writer's one connection, kept open: a pool checkout and its reset-on-return
+        per batch cost more CPU than a small batch of answers itself."""
+        if self._writer_conn is None:
+            assert self._writer_engine is not None
+            self._writer_conn = self._writer_engine.connect()
+        return self._writer_conn
+
     def _run_jobs(self, conn: Connection, run: list[Job]) -> list[Any]:
+        if run[0].kind == "answer":
+            return _store_answers(conn.connection.driver_connection, [j.payload for j in run])
         try:
             with conn.begin():
-                if run[0].kind == "answer":
-                    return _store_answers(conn, [job.payload for job in run])
                 return [_OPERATIONS[run[0].kind](conn, *run[0].payload)]
         except (IntegrityError, TrifectaError) as e:
-            return [e] * len(run)
+            return [e]
 
 
 # -- write operations (writer thread, inside a transaction) ---------------------------------
@@ -278,13 +288,23 @@ _UPSERT_ANSWERS = (
 _ROWS_PER_INSERT = 400  # 6 parameters a row stays far below SQLite's 32,766
 
 
-def _store_answers(conn: Connection, batch: list[Answer]) -> list[Any]:
+def _store_answers(raw: Any, batch: list[Answer]) -> list[Any]:
+    """One transaction for a batch of answers, on the sqlite3 connection itself."""
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        outcomes = _insert_answers(raw.cursor(), batch)
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
+    raw.execute("COMMIT")
+    return outcomes
+
+
+def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
     """Insert responses (a repeat is a no-op), then upsert each participant's latest answer.
 
-    The hot path talks to the sqlite3 cursor directly, inside the transaction SQLAlchemy
-    began: SQLAlchemy's per-row work was most of the writer's time (py-spy), and the
-    writer holds the GIL the event loop needs."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    The hot path talks to the sqlite3 cursor directly: SQLAlchemy's per-row work was most
+    of the writer's time (py-spy), and the writer holds the GIL the event loop needs."""
     refusals = _refusals(cursor, batch)
     at = now()
     values = [json.dumps(a.value, ensure_ascii=False) for a in batch]
@@ -301,7 +321,7 @@ def _store_answers(conn: Connection, batch: list[Answer]) -> list[Any]:
     outcomes: list[Any] = []
     for answer, value, refusal in zip(batch, values, refusals, strict=True):
         if refusal is not None:
-            outcomes.append(_duplicate_or(conn, answer, refusal))
+            outcomes.append(_duplicate_or(cursor, answer, refusal))
             continue
         # pop: a second copy of the same id in this batch is a repeat
         response_id = inserted.pop((answer.participant_id, answer.client_id), None)
@@ -341,11 +361,10 @@ def _refusals(cursor: Any, batch: list[Answer]) -> list[Exception | None]:
     return out
 
 
-def _duplicate_or(conn: Connection, answer: Answer, refusal: Exception) -> Any:
+def _duplicate_or(cursor: Any, answer: Answer, refusal: Exception) -> Any:
     """A refused answer that was stored before (a retry after lock) is still a duplicate."""
-    stored = conn.execute(select(responses.c.id).where(
-        responses.c.participant_id == answer.participant_id,
-        responses.c.client_id == answer.client_id)).first()
+    stored = cursor.execute("SELECT 1 FROM responses WHERE participant_id = ? AND client_id = ?",
+                            (answer.participant_id, answer.client_id)).fetchone()
     return Recorded.DUPLICATE if stored else refusal
 
 
