@@ -70,7 +70,10 @@ def negotiate(request: Request) -> str:
 
 @cache
 def translations(locale: str) -> Translations:
-    return Translations.load(str(LOCALE_DIR), [locale], domain="messages")
+    loaded = Translations.load(str(LOCALE_DIR), [locale], domain="messages")
+    if not isinstance(loaded, Translations):  # a missing .mo: fail loudly, never show ids
+        raise RuntimeError(f"no compiled message catalog for {locale!r} in {LOCALE_DIR}")
+    return loaded
 
 
 def _format_number(value: float, locale: str) -> str:
@@ -106,4 +109,5 @@ def script_catalog(locale: str) -> str:
 
 def language_names() -> list[tuple[str, str]]:
     """Each locale with its own name ("Deutsch"), for switchers."""
-    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in LOCALES]
+    return [(code, (Locale.parse(code).get_display_name(code) or code).capitalize())
+            for code in LOCALES]
