@@ -24,7 +24,6 @@ from .surveys import build_questions
 from .views import join_url, results_json, session_json
 
 BODY_LIMIT = 64 * 1024
-COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 
 
 async def read_body(request: Request, limit: int = BODY_LIMIT, what: str = "body") -> bytes:
@@ -138,16 +137,10 @@ async def join(request: Request) -> JSONResponse:
     session_id = await request.state.store.live_session_by_code(code)
     if session_id is None:
         raise NotFound(f"no live session has the code {code[:16]!r}")
-    token = auth.participant_token(request) or auth.new_token()
-    await request.state.store.join(session_id, auth.token_hash(token))
+    token, _ = await auth.join(request, request.state.store, session_id)
     response = JSONResponse({"session": session_id})
-    set_participant_cookie(response, token, request.state.settings.base_url)
+    auth.set_participant_cookie(response, token, request.state.settings.base_url)
     return response
-
-
-def set_participant_cookie(response: Response, token: str, base_url: str) -> None:
-    response.set_cookie(auth.PARTICIPANT_COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True,
-                        samesite="lax", secure=base_url.startswith("https://"), path="/")
 
 
 async def answer(request: Request) -> JSONResponse:

@@ -8,11 +8,13 @@ import re
 import secrets
 
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 
 from .errors import Forbidden, NotJoined, Unauthorized
 from .store import Store
 
 PARTICIPANT_COOKIE = "trifecta_pid"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 _TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 
@@ -74,11 +76,27 @@ def participant_token(conn: HTTPConnection) -> str | None:
     return token if token and _TOKEN_PATTERN.match(token) else None
 
 
-async def require_participant(conn: HTTPConnection, store: Store, session_id: str) -> int:
+async def participant_id(conn: HTTPConnection, store: Store, session_id: str) -> int | None:
+    """The participant this cookie is in this session, or None (no cookie, not joined)."""
     token = participant_token(conn)
-    if token is None:
+    return await store.participant(session_id, token_hash(token)) if token else None
+
+
+async def require_participant(conn: HTTPConnection, store: Store, session_id: str) -> int:
+    if participant_token(conn) is None:
         raise NotJoined("join the session first (POST /api/join/{code} sets the cookie)")
-    participant_id = await store.participant(session_id, token_hash(token))
-    if participant_id is None:
+    found = await participant_id(conn, store, session_id)
+    if found is None:
         raise NotJoined("join this session first (POST /api/join/{code})")
-    return participant_id
+    return found
+
+
+async def join(conn: HTTPConnection, store: Store, session_id: str) -> tuple[str, int]:
+    """Join anonymously: the cookie's token (or a new one) and its participant id here."""
+    token = participant_token(conn) or new_token()
+    return token, await store.join(session_id, token_hash(token))
+
+
+def set_participant_cookie(response: Response, token: str, base_url: str) -> None:
+    response.set_cookie(PARTICIPANT_COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True,
+                        samesite="lax", secure=base_url.startswith("https://"), path="/")

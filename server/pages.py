@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from . import auth, i18n
-from .api import read_body, set_participant_cookie
+from .api import read_body
 from .errors import Forbidden, InvalidRequest, NotJoined, TrifectaError
 from .kinds import Question
 from .models import AnswerRequest, parse_answer
@@ -103,8 +103,7 @@ async def _phone_page(request: Request, code: str, session_id: str, *, saved: bo
                       problem: TrifectaError | None = None,
                       draft: dict[str, Any] | None = None) -> Response:
     store = request.state.store
-    token = auth.participant_token(request) or auth.new_token()
-    participant_id = await store.join(session_id, auth.token_hash(token))
+    token, participant_id = await auth.join(request, store, session_id)
     info = await store.session(session_id)
     answers = await store.answers_of(session_id, participant_id)
     if draft:
@@ -114,7 +113,7 @@ async def _phone_page(request: Request, code: str, session_id: str, *, saved: bo
         "saved": saved, "problem": problem.code if problem else None,
         "problem_question": next(iter(draft), None) if draft else None},
         status=problem.status if problem else 200, headers=NO_STORE)
-    set_participant_cookie(response, token, request.state.settings.base_url)
+    auth.set_participant_cookie(response, token, request.state.settings.base_url)
     return response
 
 
@@ -187,9 +186,7 @@ async def answer_form(request: Request) -> Response:
         value = form_value(question, fields) if question else None
         if question is not None:
             draft = {question.id: value}
-        token = auth.participant_token(request)
-        participant_id = await store.participant(session_id, auth.token_hash(token)) \
-            if token else None
+        participant_id = await auth.participant_id(request, store, session_id)
         if participant_id is None:
             raise NotJoined("join this session first (open its join page)")
         body = parse_answer(AnswerRequest, {"id": (fields.get("id") or [""])[0],

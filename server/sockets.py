@@ -73,8 +73,7 @@ async def participant_socket(ws: WebSocket) -> None:
                                    "message": "no live session has this code"}))
         await ws.close(CLOSE_NOT_FOUND)
         return
-    token = auth.participant_token(ws)
-    participant_id = await store.participant(session_id, auth.token_hash(token)) if token else None
+    participant_id = await auth.participant_id(ws, store, session_id)
     outlet = Outlet()
     info = await store.session(session_id)
     own = await store.answers_of(session_id, participant_id) if participant_id else {}
