@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -85,20 +84,16 @@ class AnswerDesk:
     async def record_soon(self, answer: Answer, reply: Reply) -> None:
         """Queue the answer and return; `reply` gets the outcome after COMMIT. Cheaper than
         a task per answer, and answers of one socket keep their order."""
-        future = await self.store.enqueue_answer(answer)
 
-        def done(f: asyncio.Future[Recorded]) -> None:
-            if f.cancelled():
-                return
-            error = f.exception()
-            if error is None:
-                if f.result() is Recorded.ACCEPTED:
+        def done(outcome: Recorded | BaseException) -> None:
+            if isinstance(outcome, Recorded):
+                if outcome is Recorded.ACCEPTED:
                     self.hub.answered(answer.session_id, answer.question_id)
-                reply(f.result())
-            elif isinstance(error, TrifectaError):
-                reply(error)
+                reply(outcome)
+            elif isinstance(outcome, TrifectaError):
+                reply(outcome)
             else:
-                log.error("storing an answer failed", exc_info=error)
+                log.error("storing an answer failed", exc_info=outcome)
                 reply(TrifectaError("the answer could not be stored; send it again"))
 
-        future.add_done_callback(done)
+        await self.store.enqueue_answer(answer, done)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
@@ -115,8 +114,10 @@ class Store(Protocol):
 
         Raises QuestionLocked, QuestionNotOpen or SessionEnded when the answer is refused."""
 
-    async def enqueue_answer(self, answer: Answer) -> asyncio.Future[Recorded]:
-        """Queue the answer for the writer; the future resolves as record_answer returns.
+    async def enqueue_answer(self, answer: Answer,
+                             done: Callable[[Recorded | BaseException], None]) -> None:
+        """Queue the answer for the writer (waiting only while its queue is full); `done`
+        gets what record_answer would return or raise, on the event loop, after COMMIT.
         Answers queued one after another are stored in that order."""
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:

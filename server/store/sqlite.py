@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -196,8 +196,9 @@ class SqliteStore:
         recorded: Recorded = await self._write("answer", answer)
         return recorded
 
-    async def enqueue_answer(self, answer: Answer) -> asyncio.Future[Recorded]:
-        return await self._writer.enqueue("answer", answer)
+    async def enqueue_answer(self, answer: Answer,
+                             done: Callable[[Recorded | BaseException], None]) -> None:
+        await self._writer.enqueue("answer", answer, done)
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         info = await self.session(session_id)
@@ -278,14 +279,17 @@ class SqliteStore:
 _RESPONSE_ROW = "(?, ?, ?, ?, ?, ?, 0)"
 _INSERT_RESPONSES = (
     "INSERT INTO responses (session_id, participant_id, client_id, question_id, value, "
-    "received_at, hidden) VALUES {rows} ON CONFLICT (participant_id, client_id) DO NOTHING "
-    "RETURNING id, participant_id, client_id")
-_UPSERT_ANSWERS = (
+    "received_at, hidden) VALUES {rows} ON CONFLICT (participant_id, client_id) DO NOTHING")
+_ROWS_PER_INSERT = 400  # 6 parameters a row stays far below SQLite's 32,766
+# Every response inserted after `?` (the largest id before the batch) becomes its
+# participant's answer to its question, unless a later response already is.
+_UPSERT_LATEST = (
     "INSERT INTO answers (participant_id, question_id, session_id, response_id, value, "
-    "answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant_id, question_id) "
+    "answered_at) SELECT participant_id, question_id, session_id, id, value, received_at "
+    "FROM responses WHERE id > ? ORDER BY id ON CONFLICT (participant_id, question_id) "
     "DO UPDATE SET response_id = excluded.response_id, value = excluded.value, "
     "answered_at = excluded.answered_at WHERE excluded.response_id > answers.response_id")
-_ROWS_PER_INSERT = 400  # 6 parameters a row stays far below SQLite's 32,766
+_INSERTED_SINCE = "SELECT participant_id, client_id FROM responses WHERE id > ?"
 
 
 def _store_answers(raw: Any, batch: list[Answer]) -> list[Any]:
@@ -301,40 +305,41 @@ def _store_answers(raw: Any, batch: list[Answer]) -> list[Any]:
 
 
 def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
-    """Insert responses (a repeat is a no-op), then upsert each participant's latest answer.
+    """Insert responses (a repeat is a no-op), then make each the latest answer in SQL.
 
-    The hot path talks to the sqlite3 cursor directly: SQLAlchemy's per-row work was most
-    of the writer's time (py-spy), and the writer holds the GIL the event loop needs."""
+    A handful of statements per batch, whatever its size: the sqlite3 module releases
+    the GIL on every step, and under load each release costs the writer a wait for the
+    event loop to hand the GIL back. Responses get ids above the largest id before the
+    batch (the rowid rule; BEGIN IMMEDIATE keeps other writers out), so `id > before`
+    selects exactly this batch's new rows."""
     refusals = _refusals(cursor, batch)
-    at = now()
-    values = [json.dumps(a.value, ensure_ascii=False) for a in batch]
-    fresh = [(a.session_id, a.participant_id, a.client_id, a.question_id, v, at)
-             for a, v, refusal in zip(batch, values, refusals, strict=True) if refusal is None]
-    inserted: dict[tuple[int, str], int] = {}
+    fresh = [a for a, refusal in zip(batch, refusals, strict=True) if refusal is None]
+    before = cursor.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()[0]
+    at, stored = now(), 0
     for start in range(0, len(fresh), _ROWS_PER_INSERT):
         chunk = fresh[start:start + _ROWS_PER_INSERT]
-        sql = _INSERT_RESPONSES.format(rows=", ".join([_RESPONSE_ROW] * len(chunk)))
-        for response_id, participant_id, client_id in cursor.execute(
-                sql, [p for row in chunk for p in row]).fetchall():
-            inserted[(participant_id, client_id)] = response_id
-    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
+        params: list[Any] = []
+        for a in chunk:
+            params += (a.session_id, a.participant_id, a.client_id, a.question_id,
+                       json.dumps(a.value, ensure_ascii=False), at)
+        cursor.execute(_INSERT_RESPONSES.format(rows=", ".join([_RESPONSE_ROW] * len(chunk))),
+                       params)
+        stored += cursor.rowcount
+    if stored:
+        cursor.execute(_UPSERT_LATEST, (before,))
+    # Every fresh answer was new unless fewer rows went in (a retry, or a copy in the batch)
+    new = None if stored == len(fresh) else set(cursor.execute(_INSERTED_SINCE, (before,)))
     outcomes: list[Any] = []
-    for answer, value, refusal in zip(batch, values, refusals, strict=True):
+    for answer, refusal in zip(batch, refusals, strict=True):
         if refusal is not None:
             outcomes.append(_duplicate_or(cursor, answer, refusal))
-            continue
-        # pop: a second copy of the same id in this batch is a repeat
-        response_id = inserted.pop((answer.participant_id, answer.client_id), None)
-        if response_id is None:
+        elif new is None:
+            outcomes.append(Recorded.ACCEPTED)
+        elif (key := (answer.participant_id, answer.client_id)) in new:
+            new.discard(key)  # a second copy of the same id in this batch is a repeat
+            outcomes.append(Recorded.ACCEPTED)
+        else:
             outcomes.append(Recorded.DUPLICATE)
-            continue
-        outcomes.append(Recorded.ACCEPTED)
-        slot = (answer.participant_id, answer.question_id)
-        if slot not in latest or latest[slot][3] < response_id:
-            latest[slot] = (answer.participant_id, answer.question_id, answer.session_id,
-                            response_id, value, at)
-    if latest:
-        cursor.executemany(_UPSERT_ANSWERS, list(latest.values()))
     return outcomes
 
 
