@@ -9,11 +9,11 @@ from collections.abc import Callable
 from .errors import RateLimited, TrifectaError, UnknownQuestion, UnknownSession
 from .hub import Hub
 from .kinds import Question, validate_value
-from .models import AnswerRequest
+from .models import AnswerInput
 from .store import Answer, Recorded, Store
 
 log = logging.getLogger(__name__)
-Reply = Callable[[Recorded | TrifectaError], None]
+Reply = Callable[[Answer, Recorded | TrifectaError], None]
 
 # A phone answering by hand sends a few answers a second; an outbox flushing after a
 # reconnect sends a burst. Anything beyond this is a script flooding the room.
@@ -64,7 +64,7 @@ class AnswerDesk:
         return self._definitions[session_id]
 
     async def prepare(self, session_id: str, participant_id: int,
-                      request: AnswerRequest) -> Answer:
+                      request: AnswerInput) -> Answer:
         """Check everything that can be checked before the store: raise or return."""
         if not self._buckets.allow(participant_id):
             raise RateLimited(f"at most {ANSWERS_PER_SECOND} answers a second; slow down")
@@ -73,7 +73,7 @@ class AnswerDesk:
         if question is None:
             raise UnknownQuestion(f"this session has no question {request.question[:64]!r}")
         value = validate_value(question, request.value)
-        return Answer(session_id, participant_id, str(request.id), question.id, value)
+        return Answer(session_id, participant_id, request.id, question.id, value)
 
     async def record(self, answer: Answer) -> Recorded:
         recorded = await self.store.record_answer(answer)
@@ -81,19 +81,35 @@ class AnswerDesk:
             self.hub.answered(answer.session_id, answer.question_id)
         return recorded
 
-    async def record_soon(self, answer: Answer, reply: Reply) -> None:
-        """Queue the answer and return; `reply` gets the outcome after COMMIT. Cheaper than
-        a task per answer, and answers of one socket keep their order."""
+    def receipts(self, reply: Reply) -> Receipts:
+        """What settles one connection's queued answers (see record_soon)."""
+        return Receipts(self.hub, reply)
 
-        def done(outcome: Recorded | BaseException) -> None:
-            if isinstance(outcome, Recorded):
-                if outcome is Recorded.ACCEPTED:
-                    self.hub.answered(answer.session_id, answer.question_id)
-                reply(outcome)
-            elif isinstance(outcome, TrifectaError):
-                reply(outcome)
-            else:
-                log.error("storing an answer failed", exc_info=outcome)
-                reply(TrifectaError("the answer could not be stored; send it again"))
+    def record_soon(self, answer: Answer, receipts: Receipts) -> bool:
+        """Queue the answer and return at once; `receipts` settles it after COMMIT. False
+        when the store's queue is full: wait for `room` and try again. Cheaper than a task
+        per answer, and the answers of one connection keep their order."""
+        return self.store.offer_answer(answer, receipts)
 
-        await self.store.enqueue_answer(answer, done)
+    async def room(self) -> None:
+        await self.store.answer_room()
+
+
+class Receipts:
+    """Settles the queued answers of one connection after COMMIT: tells the hub about each
+    accepted answer, then the connection. One per connection rather than a closure per
+    answer, because this runs for every answer."""
+
+    __slots__ = ("_hub", "_reply")
+
+    def __init__(self, hub: Hub, reply: Reply) -> None:
+        self._hub, self._reply = hub, reply
+
+    def __call__(self, answer: Answer, outcome: Recorded | BaseException) -> None:
+        if outcome is Recorded.ACCEPTED:
+            self._hub.answered(answer.session_id, answer.question_id)
+        if isinstance(outcome, Recorded | TrifectaError):
+            self._reply(answer, outcome)
+        else:
+            log.error("storing an answer failed", exc_info=outcome)
+            self._reply(answer, TrifectaError("the answer could not be stored; send it again"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
@@ -66,6 +67,15 @@ class AnswerRequest(_Model):
 
 class AnswerMessage(AnswerRequest):
     type: Literal["answer"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInput:
+    """A parsed answer: `id` is a canonical lowercase UUID, `value` is not checked yet."""
+
+    id: str
+    question: str
+    value: Any
 
 
 # -- responses (for the OpenAPI description) ---------------------------------------------
@@ -162,7 +172,6 @@ class TemplateOut(_Model):
 
 
 M = TypeVar("M", bound=BaseModel)
-A = TypeVar("A", bound=AnswerRequest)
 
 
 # -- parsing ------------------------------------------------------------------------------
@@ -202,10 +211,11 @@ def _is_plain(model: type[AnswerRequest], data: dict[str, Any]) -> bool:
             and type(data["question"]) is str and 0 < len(data["question"]) <= 64)
 
 
-def parse_answer(model: type[A], data: Any) -> A:
+def parse_answer(model: type[AnswerRequest], data: Any) -> AnswerInput:
     """An answer with its own error codes for a bad id and a missing value."""
     if type(data) is dict and _is_plain(model, data):
-        return model.model_construct(**data)  # the hot path: 5 µs less per answer
+        # the hot path: the same checks as the model's, without building a model (-4 µs)
+        return AnswerInput(data["id"], data["question"], data["value"])
     if isinstance(data, dict):
         raw_id = data.get("id")
         try:
@@ -217,4 +227,5 @@ def parse_answer(model: type[A], data: Any) -> A:
                                   "e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
         if "value" not in data:
             raise InvalidValue("the answer has no 'value'")
-    return parse_model(model, data)
+    checked = parse_model(model, data)
+    return AnswerInput(str(checked.id), checked.question, checked.value)

@@ -28,6 +28,9 @@ class Answer:
     value: JsonValue
 
 
+Settle = Callable[[Answer, "Recorded | BaseException"], None]
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionState:
     state: str  # pending | open | locked
@@ -114,11 +117,14 @@ class Store(Protocol):
 
         Raises QuestionLocked, QuestionNotOpen or SessionEnded when the answer is refused."""
 
-    async def enqueue_answer(self, answer: Answer,
-                             done: Callable[[Recorded | BaseException], None]) -> None:
-        """Queue the answer for the writer (waiting only while its queue is full); `done`
-        gets what record_answer would return or raise, on the event loop, after COMMIT.
-        Answers queued one after another are stored in that order."""
+    def offer_answer(self, answer: Answer, done: Settle) -> bool:
+        """Queue the answer for the writer; False when its queue is full (wait for
+        `answer_room`, then offer again). `done(answer, outcome)` gets what record_answer
+        would return or raise, on the event loop, after COMMIT. Answers queued one after
+        another are stored in that order."""
+
+    async def answer_room(self) -> None:
+        """Wait until `offer_answer` takes answers again."""
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         """Full current results, of all questions or only of those named."""

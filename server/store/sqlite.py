@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from . import (
     ResultMap,
     SessionInfo,
     SessionSummary,
+    Settle,
 )
 from .codec import question_from_json, question_to_json
 from .migrate import upgrade
@@ -196,9 +197,11 @@ class SqliteStore:
         recorded: Recorded = await self._write("answer", answer)
         return recorded
 
-    async def enqueue_answer(self, answer: Answer,
-                             done: Callable[[Recorded | BaseException], None]) -> None:
-        await self._writer.enqueue("answer", answer, done)
+    def offer_answer(self, answer: Answer, done: Settle) -> bool:
+        return self._writer.offer("answer", answer, done)
+
+    async def answer_room(self) -> None:
+        await self._writer.room()
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         info = await self.session(session_id)

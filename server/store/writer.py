@@ -19,12 +19,13 @@ log = logging.getLogger(__name__)
 QUEUE_LIMIT = 20_000
 BATCH_LIMIT = 512
 
-Done = Callable[[Any], None]  # gets the job's result, or the exception that refused it
+Done = Callable[[Any, Any], None]  # done(payload, result or the exception that refused it)
 
 
 @dataclass(slots=True)
 class Job:
-    """A unit of write work; `payload` goes to the batch function, `done` gets its outcome."""
+    """A unit of write work; `payload` goes to the batch function, `done` gets it back with
+    its outcome (so that one callback object can serve every job of a connection)."""
 
     kind: str  # "answer" runs batched; anything else runs alone in its own transaction
     payload: Any
@@ -61,7 +62,7 @@ class Writer:
         """Queue a job and wait for its committed result (or its exception)."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
-        def done(outcome: Any) -> None:
+        def done(_payload: Any, outcome: Any) -> None:
             if future.done():
                 return
             if isinstance(outcome, BaseException):
@@ -69,20 +70,28 @@ class Writer:
             else:
                 future.set_result(outcome)
 
-        await self.enqueue(kind, payload, done)
+        while not self.offer(kind, payload, done):
+            await self.room()
         return await future
 
-    async def enqueue(self, kind: str, payload: Any, done: Done) -> None:
-        """Queue a job, waiting only while the queue is full. `done` is called on the event
-        loop after COMMIT; jobs queued in order are committed in that order.
+    def offer(self, kind: str, payload: Any, done: Done) -> bool:
+        """Queue a job unless the queue is full (then wait for `room` and offer again).
+        `done` is called on the event loop after COMMIT; jobs queued in order are committed
+        in that order.
 
         A callback rather than a future per job: a future's callbacks run one loop
         iteration later, and at thousands of answers a second that hop is measurable."""
+        if self._queued >= QUEUE_LIMIT:
+            return False
+        self._queued += 1
+        self._jobs.put(Job(kind, payload, done))
+        return True
+
+    async def room(self) -> None:
+        """Wait until the queue takes jobs again."""
         while self._queued >= QUEUE_LIMIT:
             self._room.clear()
             await self._room.wait()
-        self._queued += 1
-        self._jobs.put(Job(kind, payload, done))
 
     def _work(self) -> None:
         """The writer thread: block for a job, take all that wait, run them, hand back."""
@@ -115,6 +124,6 @@ class Writer:
         self._room.set()
         for job, outcome in zip(batch, outcomes, strict=True):
             try:
-                job.done(outcome)
+                job.done(job.payload, outcome)
             except Exception:  # one caller's bug must not stop the others' acks
                 log.exception("a write job's callback failed")
