@@ -1,10 +1,10 @@
 """Answers benchmark: Trifecta's durable answers per second against a bare WebSocket echo.
 
-    python -m bench.answers [--clients 200] [--answers 20] [--out PATH]
+    python -m bench.answers [--clients 200] [--answers 20] [--rounds 5] [--out PATH]
 
 Starts `bench.echo_app` and `python -m server serve` on free ports, drives both with the
 same closed-loop load generator (each client sends one message, waits for its ack, sends
-the next), prints a table and writes JSON to bench/results/answers-<git sha>.json.
+the next) in paired rounds, prints a table and writes JSON to bench/results/answers-<git sha>.json.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import platform
 import secrets
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -400,16 +401,18 @@ def print_table(result: dict[str, Any]) -> None:
         errors = sum(r["errors"].values())
         print(f"{name:24}{r['per_second']:>12.1f}{r['p50_ms']!s:>10}{r['p99_ms']!s:>10}{errors:>8}")
     verdict = "meets" if result["ratio"] >= TARGET_RATIO else "BELOW"
-    print(f"ratio trifecta/echo: {result['ratio']:.3f} ({verdict} target {TARGET_RATIO})")
+    ratios = ", ".join(f"{r:.3f}" for r in result["ratios"])
+    print(f"ratio trifecta/echo, median of {len(result['ratios'])} rounds: "
+          f"{result['ratio']:.3f} ({verdict} target {TARGET_RATIO}); rounds: {ratios}")
     for name, r in (("echo", echo), ("trifecta", trifecta)):
         for code, message in r["error_examples"].items():
             print(f"  {name} error {code} x{r['errors'][code]}: {message}")
-    check = result["results_check"]
-    print(
-        f"results check: {'passed' if check['passed'] else 'FAILED'} "
-        f"(responses {check['responses']}, counts {check['counts']}, "
-        f"expected {check['expected_counts']})"
-    )
+    for n, check in enumerate(result["results_check"]["rounds"], 1):
+        print(
+            f"round {n} results check: {'passed' if check['passed'] else 'FAILED'} "
+            f"(responses {check['responses']}, counts {check['counts']}, "
+            f"expected {check['expected_counts']})"
+        )
 
 
 # Command
@@ -423,6 +426,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--answers", type=int, default=20, help="answers per participant")
     parser.add_argument(
         "--warmup", type=int, default=5, help="untimed answers per participant first (both runs)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=5,
+        help="paired echo + Trifecta runs; the report gives the median (one run is short)",
     )
     parser.add_argument(
         "--out", type=Path, help="JSON file (default bench/results/answers-<sha>.json)"
@@ -441,6 +448,7 @@ def measure(args: argparse.Namespace, token: str, tmp: str) -> dict[str, Any]:
     server_argv = [sys.executable, "-m", "server", "serve", "--port", str(port)]
     server_argv += ["--database", f"sqlite:///{tmp}/bench.db"]
     logs = Path(tmp, "echo.log"), Path(tmp, "trifecta.log")
+    rounds: list[Round] = []
     try:
         with (
             running(echo_argv, env, tmp, logs[0]) as echo_server,
@@ -448,51 +456,74 @@ def measure(args: argparse.Namespace, token: str, tmp: str) -> dict[str, Any]:
         ):
             wait_ready("echo", echo_server, lambda: accepts_tcp(echo_port))
             wait_ready("trifecta", server, lambda: http("GET", f"{base}/healthz").status == 200)
-            poll = create_poll(base, token)
-            echo_url = f"ws://{HOST}:{echo_port}/ws/echo"
-            plain: list[dict[str, str]] = [{} for _ in range(args.clients)]
-            echo = run_async(
-                drive(
-                    echo_url,
-                    plain,
-                    greeting=False,
-                    poll=poll,
-                    answers=args.answers,
-                    warmup=args.warmup,
-                )
-            )
-            joined = [join(base, poll.code) for _ in range(args.clients)]
-            url = f"ws://{HOST}:{port}/ws/session/{poll.code}"
-            run = run_async(
-                drive(
-                    url, joined, greeting=True, poll=poll, answers=args.answers, warmup=args.warmup
-                )
-            )
-            check = check_results(base, token, poll, run.last_values)
+            for _ in range(args.rounds):
+                rounds.append(one_round(args, token, base, echo_port, port))
     except (BenchError, OSError, LookupError, TypeError, StopIteration) as e:
         tails = "\n".join(f"--- {log.name}\n{log_tail(log, token)}" for log in logs)
         raise BenchError(f"{e if isinstance(e, BenchError) else repr(e)}\n{tails}") from e
-    if run.errors or not check["passed"]:
+    if any(r.trifecta.errors or not r.check["passed"] for r in rounds):
         print(f"--- trifecta output\n{log_tail(logs[1], token)}", file=sys.stderr)
-    return report(args, echo, run, check)
+    return report(args, rounds)
 
 
-def report(args: argparse.Namespace, echo: Run, run: Run, check: dict[str, Any]) -> dict[str, Any]:
-    echo_summary = summary(echo, echo.statuses["accepted"])
-    trifecta_summary = summary(run, run.statuses["accepted"])
-    echo_rate = echo_summary["per_second"]
-    parameters = {"clients": args.clients, "answers": args.answers, "warmup": args.warmup}
+@dataclass(frozen=True, slots=True)
+class Round:
+    echo: Run
+    trifecta: Run
+    check: dict[str, Any]
+
+
+def one_round(args: argparse.Namespace, token: str, base: str, echo_port: int,
+              port: int) -> Round:
+    """The echo, then Trifecta on a new poll with new participants: one paired sample."""
+    poll = create_poll(base, token)
+    plain: list[dict[str, str]] = [{} for _ in range(args.clients)]
+    echo = run_async(drive(f"ws://{HOST}:{echo_port}/ws/echo", plain, greeting=False,
+                           poll=poll, answers=args.answers, warmup=args.warmup))
+    joined = [join(base, poll.code) for _ in range(args.clients)]
+    url = f"ws://{HOST}:{port}/ws/session/{poll.code}"
+    run = run_async(drive(url, joined, greeting=True, poll=poll, answers=args.answers,
+                          warmup=args.warmup))
+    return Round(echo, run, check_results(base, token, poll, run.last_values))
+
+
+def merged(runs: Sequence[Run]) -> dict[str, Any]:
+    """One summary of several runs: the median rate, latency over every answer."""
+    every = Run()
+    for run in runs:
+        every.latencies += run.latencies
+        every.statuses.update(run.statuses)
+        every.errors.update(run.errors)
+        every.other_messages += run.other_messages
+        for code, message in run.error_examples.items():
+            every.error_examples.setdefault(code, message)
+    rates = [summary(run, run.statuses["accepted"])["per_second"] for run in runs]
+    every.seconds = sum(run.seconds for run in runs)
+    return {**summary(every, every.statuses["accepted"]),
+            "per_second": statistics.median(rates), "per_round": rates}
+
+
+def report(args: argparse.Namespace, rounds: Sequence[Round]) -> dict[str, Any]:
+    ratios = []
+    for r in rounds:
+        echo_rate = summary(r.echo, r.echo.statuses["accepted"])["per_second"]
+        rate = summary(r.trifecta, r.trifecta.statuses["accepted"])["per_second"]
+        ratios.append(round(rate / echo_rate, 3) if echo_rate else 0.0)
+    checks = [r.check for r in rounds]
+    parameters = {"clients": args.clients, "answers": args.answers, "warmup": args.warmup,
+                  "rounds": args.rounds}
     return {
         "benchmark": "answers",
         "git": git_sha(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "parameters": {**parameters, "message_timeout_s": MESSAGE_TIMEOUT},
         "machine": machine(),
-        "echo": echo_summary,
-        "trifecta": trifecta_summary,
-        "ratio": round(trifecta_summary["per_second"] / echo_rate, 3) if echo_rate else 0.0,
+        "echo": merged([r.echo for r in rounds]),
+        "trifecta": merged([r.trifecta for r in rounds]),
+        "ratio": statistics.median(ratios),
+        "ratios": ratios,
         "target_ratio": TARGET_RATIO,
-        "results_check": check,
+        "results_check": {"passed": all(c["passed"] for c in checks), "rounds": checks},
     }
 
 

@@ -1,0 +1,27 @@
+"""The benchmark command still runs end to end; its numbers are not judged here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_runs_paired_rounds_and_writes_its_report(tmp_path: Path) -> None:
+    out = tmp_path / "answers.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.answers", "--clients", "8", "--answers", "3",
+         "--warmup", "1", "--rounds", "2", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text())
+    assert report["parameters"]["rounds"] == 2
+    assert len(report["ratios"]) == 2 and report["ratio"] > 0
+    assert report["trifecta"]["statuses"] == {"accepted": 2 * 8 * 3}
+    assert report["echo"]["errors"] == {} and report["trifecta"]["errors"] == {}
+    assert report["results_check"]["passed"]
+    assert len(report["results_check"]["rounds"]) == 2
+    assert "median of 2 rounds" in result.stdout
