@@ -70,6 +70,13 @@ async def list_templates(request: Request) -> JSONResponse:
         for s in request.state.surveys.values()])
 
 
+async def sessions(request: Request) -> JSONResponse:
+    """One route for both methods, so that a 405 here lists both in its Allow header."""
+    if request.method == "POST":
+        return await create_session(request)
+    return await list_sessions(request)
+
+
 async def list_sessions(request: Request) -> JSONResponse:
     auth.require_organizer(request)
     summaries = await request.state.store.sessions()

@@ -20,9 +20,21 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _given(field: str, json_type: str) -> dict[str, Any]:
+    """JSON Schema for "the field is there and not null" (null means absent to the models)."""
+    return {"required": [field], "properties": {field: {"type": json_type}}}
+
+
 # -- requests -----------------------------------------------------------------------------
 class CreateSessionRequest(_Model):
     """Either a template id, or a title with an inline list of questions."""
+
+    # The rule of _template_or_questions below, for clients and fuzzers reading the schema
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"allOf": [_given("template", "string")], "not": _given("questions", "array")},
+        {"allOf": [_given("questions", "array"), _given("title", "string")],
+         "not": _given("template", "string")},
+    ]})
 
     template: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -44,6 +56,11 @@ QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results"]
 
 
 class ControlRequest(_Model):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "if": {"properties": {"action": {"not": {"const": "end"}}}},
+        "then": _given("question", "string"),
+    })
+
     action: QuestionAction | Literal["end"]
     question: QuestionId | None = None
 

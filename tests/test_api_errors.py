@@ -420,6 +420,9 @@ async def test_unknown_path_and_method_get_json_errors(room: Room) -> None:
     assert_error(r, "not_found", "Not Found")
     r = await room.org.http.delete(f"/api/sessions/{room.id}/results")
     assert (r.status_code, r.json()["error"]["code"]) == (405, "method_not_allowed")
+    r = await room.org.http.delete("/api/sessions")
+    assert (r.status_code, r.json()["error"]["code"]) == (405, "method_not_allowed")
+    assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
 
 
 # -- auth ------------------------------------------------------------------------------------

@@ -52,11 +52,14 @@ async def test_outcomes_come_back_in_order_and_only_after_the_batch_ran() -> Non
 
 async def test_a_refusal_reaches_only_its_own_job() -> None:
     writer = Writer(Recorder())
+    assert not writer.alive
     writer.start()
+    assert writer.alive
     assert await writer.submit("answer", "fine") == "stored fine"
     with pytest.raises(ValueError):
         await writer.submit("answer", "refused")
     await writer.stop()
+    assert not writer.alive
 
 
 async def test_a_failed_batch_fails_each_of_its_jobs_and_the_writer_goes_on() -> None:

@@ -98,6 +98,9 @@ class SqliteStore:
                 engine.dispose()
 
     async def is_healthy(self) -> bool:
+        if not self._writer.alive:
+            log.error("the store's writer thread is not running")
+            return False
         try:
             return bool(await self._read(lambda c: c.exec_driver_sql("SELECT 1").scalar() == 1))
         except Exception:

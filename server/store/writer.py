@@ -52,6 +52,11 @@ class Writer:
         self._loop = asyncio.get_running_loop()
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        """False once the thread ended: no answer would be stored or acknowledged."""
+        return self._thread.is_alive()
+
     async def stop(self) -> None:
         """Commit what is queued, then end the thread."""
         if self._thread.is_alive():
