@@ -207,18 +207,26 @@ class SqliteStore:
         await self._writer.room()
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
-        info = await self.session(session_id)
-        if info is None:
+        counted: ResultMap | None = await self._read(
+            lambda c: self._count(c, session_id, only))
+        if counted is None:
             raise NotFound(f"no session {session_id!r}")
+        return counted
+
+    def _count(self, conn: Connection, session_id: str, only: Collection[str]) -> ResultMap | None:
+        """Read and tally in the reader thread: with thousands of answers, decoding and
+        counting them is milliseconds that the event loop should not spend."""
+        info = self._load_session(conn, session_id)
+        if info is None:
+            return None
         wanted = [q for q in info.questions if not only or q.id in only]
         query = (select(answers.c.question_id, answers.c.response_id, answers.c.value,
                         responses.c.hidden)
                  .join(responses, responses.c.id == answers.c.response_id)
                  .where(answers.c.session_id == session_id,
                         answers.c.question_id.in_([q.id for q in wanted])))
-        rows = await self._read(lambda c: c.execute(query).all())
         by_question: dict[str, list[StoredAnswer]] = {q.id: [] for q in wanted}
-        for qid, response_id, value, hidden in rows:
+        for qid, response_id, value, hidden in conn.execute(query):
             by_question[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden)))
         return {q.id: {"id": q.id, "kind": q.kind, "responses": len(by_question[q.id]),
                        "result": tally(q, by_question[q.id])} for q in wanted}
