@@ -412,6 +412,9 @@ def print_table(result: dict[str, Any]) -> None:
             f"round {n} results check: {'passed' if check['passed'] else 'FAILED'} "
             f"(responses {check['responses']}, counts {check['counts']}, "
             f"expected {check['expected_counts']})"
+            + (f"; presenter: {check['presenter_messages']} messages, "
+               f"{'caught up' if check['presenter_caught_up'] else 'BEHIND'}"
+               if "presenter_messages" in check else "")
         )
 
 
@@ -430,6 +433,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, default=5,
         help="paired echo + Trifecta runs; the report gives the median (one run is short)",
+    )
+    parser.add_argument(
+        "--presenter", action="store_true",
+        help="keep a presenter screen open on each poll, following the results live",
     )
     parser.add_argument(
         "--out", type=Path, help="JSON file (default bench/results/answers-<sha>.json)"
@@ -482,9 +489,56 @@ def one_round(args: argparse.Namespace, token: str, base: str, echo_port: int,
                            poll=poll, answers=args.answers, warmup=args.warmup))
     joined = [join(base, poll.code) for _ in range(args.clients)]
     url = f"ws://{HOST}:{port}/ws/session/{poll.code}"
-    run = run_async(drive(url, joined, greeting=True, poll=poll, answers=args.answers,
-                          warmup=args.warmup))
-    return Round(echo, run, check_results(base, token, poll, run.last_values))
+    answering = drive(url, joined, greeting=True, poll=poll, answers=args.answers,
+                      warmup=args.warmup)
+    screen = Screen()
+    if args.presenter:
+        present = f"ws://{HOST}:{port}/ws/present/{poll.session_id}"
+        run = run_async(watched(answering, present, token, poll, args.clients, screen))
+    else:
+        run = run_async(answering)
+    check = check_results(base, token, poll, run.last_values)
+    if args.presenter:
+        check = {**check, "presenter_messages": screen.messages,
+                 "presenter_caught_up": screen.responses == args.clients}
+        check["passed"] = check["passed"] and check["presenter_caught_up"]
+    return Round(echo, run, check)
+
+
+@dataclass(slots=True)
+class Screen:
+    """What a presenter screen saw: how many messages, and the last response count."""
+
+    messages: int = 0
+    responses: int = 0
+    all_in: asyncio.Event = field(default_factory=asyncio.Event)  # every participant shown
+
+
+async def watched(answering: Coroutine[Any, Any, Run], url: str, token: str, poll: Poll,
+                  clients: int, screen: Screen) -> Run:
+    """Run the answers while a presenter screen follows them live, then give the screen
+    up to 5 s to show every participant (its updates are coalesced, so it lags a little)."""
+    async with connect(url, additional_headers={"Authorization": f"Bearer {token}"},
+                       compression=None, open_timeout=MESSAGE_TIMEOUT) as ws:
+
+        async def follow() -> None:
+            async for text in ws:
+                message = json.loads(text)
+                screen.messages += 1
+                for question in message.get("questions") or []:
+                    if question.get("id") == poll.question:
+                        screen.responses = question["responses"]
+                        if screen.responses >= clients:
+                            screen.all_in.set()
+
+        follower = asyncio.create_task(follow())
+        try:
+            run = await answering
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(screen.all_in.wait(), 5)
+        finally:
+            follower.cancel()
+    return run
 
 
 def merged(runs: Sequence[Run]) -> dict[str, Any]:
@@ -511,7 +565,7 @@ def report(args: argparse.Namespace, rounds: Sequence[Round]) -> dict[str, Any]:
         ratios.append(round(rate / echo_rate, 3) if echo_rate else 0.0)
     checks = [r.check for r in rounds]
     parameters = {"clients": args.clients, "answers": args.answers, "warmup": args.warmup,
-                  "rounds": args.rounds}
+                  "rounds": args.rounds, "presenter": args.presenter}
     return {
         "benchmark": "answers",
         "git": git_sha(),

@@ -10,11 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bench_runs_paired_rounds_and_writes_its_report(tmp_path: Path) -> None:
+def test_bench_runs_paired_rounds_with_a_presenter_and_writes_its_report(tmp_path: Path) -> None:
     out = tmp_path / "answers.json"
     result = subprocess.run(
         [sys.executable, "-m", "bench.answers", "--clients", "8", "--answers", "3",
-         "--warmup", "1", "--rounds", "2", "--out", str(out)],
+         "--warmup", "1", "--rounds", "2", "--presenter", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())
@@ -24,4 +24,6 @@ def test_bench_runs_paired_rounds_and_writes_its_report(tmp_path: Path) -> None:
     assert report["echo"]["errors"] == {} and report["trifecta"]["errors"] == {}
     assert report["results_check"]["passed"]
     assert len(report["results_check"]["rounds"]) == 2
+    for check in report["results_check"]["rounds"]:  # the live screen showed every answer
+        assert check["presenter_caught_up"] and check["presenter_messages"] >= 1
     assert "median of 2 rounds" in result.stdout
