@@ -4,6 +4,7 @@ changes nothing stored, and the same client goes on answering (issue #3)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -114,23 +115,39 @@ BAD_ANSWERS = [
 ]
 
 
-async def seed(phone: Phone, answers: dict[str, Any]) -> None:
+async def seed(phone: Phone, answers: dict[str, Any], *, over_ws: bool = False) -> None:
     for question, value in answers.items():
-        r = await phone.answer_http(question, value)
-        assert r.status_code == 201, r.text
+        if over_ws:
+            ack = await phone.answer_ws(question, value)
+            assert ack["status"] == "accepted", ack
+        else:
+            r = await phone.answer_http(question, value)
+            assert r.status_code == 201, r.text
 
 
-@pytest.fixture
-async def room(server: RunningServer) -> AsyncIterator[Room]:
+@contextlib.asynccontextmanager
+async def seeded_room(server: RunningServer, *, over_ws: bool) -> AsyncIterator[Room]:
+    """A session whose phone answered SEED and whose neighbour answered NEIGHBOUR_SEED,
+    over HTTP or over their WebSockets (left open)."""
     async with Organizer(server) as org:
         session = await org.create()
         phone, neighbour = Phone(server), Phone(server)
         for p, answers in ((phone, SEED), (neighbour, NEIGHBOUR_SEED)):
             await p.join(session["code"])
-            await seed(p, answers)
-        yield Room(org, session, phone, neighbour)
-        await phone.close()
-        await neighbour.close()
+            if over_ws:
+                await p.connect(session["code"])
+            await seed(p, answers, over_ws=over_ws)
+        try:
+            yield Room(org, session, phone, neighbour)
+        finally:
+            await phone.close()
+            await neighbour.close()
+
+
+@pytest.fixture
+async def room(server: RunningServer) -> AsyncIterator[Room]:
+    async with seeded_room(server, over_ws=False) as seeded:
+        yield seeded
 
 
 def assert_error(r: httpx2.Response, code: str, names: str) -> None:

@@ -15,31 +15,17 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .client import Organizer, Phone, Room, wait_until
 from .conftest import RunningServer
-from .test_api_errors import BAD_ANSWERS, NEIGHBOUR_SEED, SEED, BadAnswer, answer
+from .test_api_errors import BAD_ANSWERS, SEED, BadAnswer, answer, seeded_room
 
 MESSAGE_LIMIT = 16 * 1024  # the app's limit: an error, the socket stays
 FRAME_LIMIT = 1024 * 1024  # uvicorn's limit: the socket is closed with 1009
 CLOSE_NOT_FOUND = 4404
 
 
-async def seed_ws(phone: Phone, answers: dict[str, Any]) -> None:
-    for question, value in answers.items():
-        ack = await phone.answer_ws(question, value)
-        assert ack["status"] == "accepted", ack
-
-
 @pytest.fixture
 async def room(server: RunningServer) -> AsyncIterator[Room]:
-    async with Organizer(server) as org:
-        session = await org.create()
-        phone, neighbour = Phone(server), Phone(server)
-        for p, answers in ((phone, SEED), (neighbour, NEIGHBOUR_SEED)):
-            await p.join(session["code"])
-            await p.connect(session["code"])
-            await seed_ws(p, answers)
-        yield Room(org, session, phone, neighbour)
-        await phone.close()
-        await neighbour.close()
+    async with seeded_room(server, over_ws=True) as seeded:
+        yield seeded
 
 
 def assert_error(reply: dict[str, Any], code: str, names: str,
