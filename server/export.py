@@ -6,10 +6,11 @@ import asyncio
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]  # ships no type hints
 from starlette.responses import Response
 
 from .kinds import readable
@@ -17,12 +18,37 @@ from .store import ExportRow, SessionInfo
 from .surveys import slugify
 
 FORMATS = ("csv", "xlsx", "json")
-COLUMNS = ("session_id", "session_title", "exported_at", "question_no", "question_id",
-           "question_kind", "prompt", "participant", "segment", "answer", "answer_value",
-           "answered_at", "hidden")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+COLUMNS = (
+    "session_id",
+    "session_title",
+    "exported_at",
+    "question_no",
+    "question_id",
+    "question_kind",
+    "prompt",
+    "participant",
+    "segment",
+    "answer",
+    "answer_value",
+    "answered_at",
+    "hidden",
+)
+# A spreadsheet runs a cell as a formula when it starts with one of these (OWASP, CWE-1236).
+_FORMULA = "=+-@"
+# A cell can also begin right after any of these: a spreadsheet that splits lines at `;` or
+# tab starts one after that separator, after a line break (str.splitlines' ones too, for
+# readers fed its lines) or after a `"` once the quotes no longer pair up as they did at `,`.
+_CELL_BREAKS = ',;\t\r\n"\v\f\x1c\x1d\x1e\x85\u2028\u2029'
+# Every place a `'` goes: before a formula start that may begin a cell, and before a leading
+# tab or CR, which OWASP lists as well.
+_FIELD_START = re.compile(
+    rf"\A(?=[\t\r])|(?:\A|(?<=[{re.escape(_CELL_BREAKS)}]))(?=[{re.escape(_FORMULA)}])"
+)
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def records(info: SessionInfo, rows: list[ExportRow], exported_at: str) -> list[dict[str, Any]]:
@@ -31,12 +57,23 @@ def records(info: SessionInfo, rows: list[ExportRow], exported_at: str) -> list[
     out = []
     for row in rows:
         q = row.question
-        out.append({
-            "session_id": info.id, "session_title": info.title, "exported_at": exported_at,
-            "question_no": q.position + 1, "question_id": q.id, "question_kind": q.kind,
-            "prompt": q.prompt, "participant": f"P-{row.participant_no:03d}",
-            "segment": segments.get(row.participant_no, ""), "answer": readable(q, row.value),
-            "answer_value": row.value, "answered_at": row.answered_at, "hidden": row.hidden})
+        out.append(
+            {
+                "session_id": info.id,
+                "session_title": info.title,
+                "exported_at": exported_at,
+                "question_no": q.position + 1,
+                "question_id": q.id,
+                "question_kind": q.kind,
+                "prompt": q.prompt,
+                "participant": f"P-{row.participant_no:03d}",
+                "segment": segments.get(row.participant_no, ""),
+                "answer": readable(q, row.value),
+                "answer_value": row.value,
+                "answered_at": row.answered_at,
+                "hidden": row.hidden,
+            }
+        )
     return out
 
 
@@ -50,8 +87,10 @@ def _segments(rows: list[ExportRow]) -> dict[int, str]:
 
 
 def safe_cell(text: str) -> str:
-    """Text a spreadsheet will never run as a formula (CWE-1236); it stays searchable."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    """Text a spreadsheet will never run as a formula (CWE-1236), whichever of `,`, `;` or tab
+    it splits cells at: a `'` goes before each formula start; nothing else changes, so the
+    text stays readable and searchable."""
+    return _FIELD_START.sub("'", text)
 
 
 def _raw(value: Any) -> str:
@@ -60,20 +99,31 @@ def _raw(value: Any) -> str:
 
 def to_csv(recs: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    # Every cell quoted, as OWASP advises: an import that keeps quoted cells as text
+    # (LibreOffice can) then evaluates none of them.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for rec in recs:
-        cells = {**rec, "answer_value": _raw(rec["answer_value"]),
-                 "hidden": "yes" if rec["hidden"] else "no"}
+        cells = {
+            **rec,
+            "answer_value": _raw(rec["answer_value"]),
+            "hidden": "yes" if rec["hidden"] else "no",
+        }
         writer.writerow([safe_cell(str(cells[c])) for c in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(recs: list[dict[str, Any]]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     sheet = book.add_worksheet("Answers")
     bold = book.add_format({"bold": True})
     when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
@@ -103,9 +153,17 @@ def _naive_utc(iso: str) -> datetime:
 
 
 def to_json(info: SessionInfo, recs: list[dict[str, Any]], exported_at: str) -> bytes:
-    document = {"session": {"id": info.id, "title": info.title, "mode": info.mode,
-                            "created_at": info.created_at, "time_zone": "UTC"},
-                "exported_at": exported_at, "rows": recs}
+    document = {
+        "session": {
+            "id": info.id,
+            "title": info.title,
+            "mode": info.mode,
+            "created_at": info.created_at,
+            "time_zone": "UTC",
+        },
+        "exported_at": exported_at,
+        "rows": recs,
+    }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -119,5 +177,8 @@ async def respond(info: SessionInfo, rows: list[ExportRow], fmt: str) -> Respons
     else:
         body = to_json(info, recs, exported_at)
     name = f"trifecta-{slugify(info.title, 'session')}-{exported_at[:10]}.{fmt}"
-    return Response(body, media_type=_MEDIA[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body,
+        media_type=_MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
