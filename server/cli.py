@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import resource
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -16,12 +17,16 @@ import uvicorn
 
 from .config import DEFAULT_DATABASE_URL, Settings
 from .errors import ConfigError
+from .protocol import WORKER_PROTOCOL, with_header_timeout
 
 log = logging.getLogger("trifecta")
 
 ENV = {"host": "TRIFECTA_HOST", "port": "TRIFECTA_PORT", "database_url": "TRIFECTA_DATABASE_URL",
        "redis_url": "TRIFECTA_REDIS_URL", "workers": "TRIFECTA_WORKERS",
-       "public_url": "TRIFECTA_PUBLIC_URL", "admin_token": "TRIFECTA_ADMIN_TOKEN"}
+       "public_url": "TRIFECTA_PUBLIC_URL", "admin_token": "TRIFECTA_ADMIN_TOKEN",
+       "header_timeout": "TRIFECTA_HEADER_TIMEOUT", "max_connections": "TRIFECTA_MAX_CONNECTIONS",
+       "code_misses": "TRIFECTA_CODE_MISSES", "joins_per_minute": "TRIFECTA_JOINS_PER_MINUTE"}
+_WHOLE_NUMBERS = ("port", "workers", "max_connections", "code_misses", "joins_per_minute")
 WS_FRAME_LIMIT = 1024 * 1024  # bytes; beyond this uvicorn closes the socket (1009)
 
 
@@ -30,10 +35,16 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
     for name, var in ENV.items():
         if env.get(var):
             values[name] = env[var]
-    for name in ("port", "workers"):
+    for name in _WHOLE_NUMBERS:
         if name in values:
             values[name] = _int(name, values[name])
+    if "header_timeout" in values:
+        values["header_timeout"] = _seconds("header_timeout", values["header_timeout"])
     return Settings(**values)
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 def _int(name: str, raw: str) -> int:
@@ -41,7 +52,15 @@ def _int(name: str, raw: str) -> int:
         return int(raw)
     except ValueError:
         kind = "a port number" if name == "port" else "a whole number"
-        raise ConfigError(f"--{name} / {ENV[name]}: {raw!r} is not {kind}") from None
+        raise ConfigError(f"{_flag(name)} / {ENV[name]}: {raw!r} is not {kind}") from None
+
+
+def _seconds(name: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{_flag(name)} / {ENV[name]}: {raw!r} is not a number of "
+                          "seconds") from None
 
 
 def _fail(message: str) -> None:
@@ -67,8 +86,18 @@ def main() -> None:
               show_default=True, help="Worker processes (above 1 needs --redis).")
 @click.option("--public-url", envvar=ENV["public_url"], show_envvar=True, default=None,
               help="The address phones reach; it goes into QR codes.")
+@click.option("--header-timeout", envvar=ENV["header_timeout"], show_envvar=True, default="15",
+              show_default=True, help="Seconds a client has to send a request's headers.")
+@click.option("--max-connections", envvar=ENV["max_connections"], show_envvar=True,
+              default="12000", show_default=True, help="Open connections per worker.")
+@click.option("--code-misses", envvar=ENV["code_misses"], show_envvar=True, default="20",
+              show_default=True, help="Wrong join codes a client may try per minute.")
+@click.option("--joins-per-minute", envvar=ENV["joins_per_minute"], show_envvar=True,
+              default="600", show_default=True,
+              help="New participants one client address may create per minute.")
 def serve(host: str, port: str, database_url: str, redis_url: str | None, workers: str,
-          public_url: str | None) -> None:
+          public_url: str | None, header_timeout: str, max_connections: str, code_misses: str,
+          joins_per_minute: str) -> None:
     """Run the server."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -76,7 +105,11 @@ def serve(host: str, port: str, database_url: str, redis_url: str | None, worker
         settings = Settings(host=host, port=_int("port", port), database_url=database_url,
                             redis_url=redis_url, workers=_int("workers", workers),
                             public_url=public_url,
-                            admin_token=os.environ.get(ENV["admin_token"]) or None)
+                            admin_token=os.environ.get(ENV["admin_token"]) or None,
+                            header_timeout=_seconds("header_timeout", header_timeout),
+                            max_connections=_int("max_connections", max_connections),
+                            code_misses=_int("code_misses", code_misses),
+                            joins_per_minute=_int("joins_per_minute", joins_per_minute))
         admin_token = asyncio.run(_prepare(settings))
     except ConfigError as e:
         _fail(str(e))
@@ -105,21 +138,46 @@ async def _prepare(settings: Settings) -> str:
 
 
 def _run(settings: Settings) -> None:
+    _raise_open_file_limit(settings.max_connections)
+    # limit_concurrency: a request gets 503 once this worker holds max_connections connections
+    # (or running requests and WebSockets); the protocol applies it to WebSocket upgrades too.
     options: dict[str, Any] = dict(host=settings.host, port=settings.port, access_log=False,
                                    ws="websockets-sansio", ws_max_size=WS_FRAME_LIMIT,
                                    ws_per_message_deflate=False, log_level="info",
-                                   timeout_graceful_shutdown=5)
+                                   timeout_graceful_shutdown=5,
+                                   limit_concurrency=settings.max_connections)
     if settings.workers > 1:
         for name, var in ENV.items():
             value = getattr(settings, name)
             if value is not None:
                 os.environ[var] = str(value)
+        # workers get the Config pickled: the protocol goes by name and reads the timeout there
         uvicorn.run("server.app:create_app_from_env", factory=True, workers=settings.workers,
-                    **options)
+                    http=WORKER_PROTOCOL, **options)
     else:
         from .app import create_app
 
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings), http=with_header_timeout(settings.header_timeout),
+                    **options)
+
+
+def _raise_open_file_limit(max_connections: int, headroom: int = 100) -> None:
+    """Every connection is an open file, and the usual soft limit (1024) is below the bound:
+    lift it toward the hard limit (workers inherit it); warn if even that is too low.
+    The headroom is for the database, logs, Redis and the listening socket."""
+    needed = max_connections + headroom
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass  # e.g. macOS caps it below an unlimited hard limit; the warning below says so
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        log.warning("open-file limit is %d, below --max-connections %d + %d: raise the hard "
+                    "limit (systemd LimitNOFILE=, docker --ulimit nofile=) or lower "
+                    "--max-connections", soft, max_connections, headroom)
 
 
 @main.command()

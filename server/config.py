@@ -23,6 +23,11 @@ class Settings:
     public_url: str | None = None
     admin_token: str | None = field(default=None, repr=False)  # never in logs
     templates_dir: Path = ROOT / "session_templates"
+    # Limits (see README "Limits"): defaults sized for a room of 10,000 phones on one worker
+    header_timeout: float = 15.0  # seconds to send a request's headers, then it is closed
+    max_connections: int = 12_000  # open connections per worker; beyond, new ones get 503
+    code_misses: int = 20  # wrong join codes a client may try per minute, then it waits
+    joins_per_minute: int = 600  # new participants one client address may create per minute
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -33,6 +38,7 @@ class Settings:
             raise ConfigError("--workers above 1 needs --redis: workers share live updates "
                               "through it")
         _check_database_url(self.database_url)
+        _check_limits(self)
         if self.redis_url is not None:
             _check_url("--redis / TRIFECTA_REDIS_URL", self.redis_url, ("redis", "rediss"))
         if self.public_url is not None:
@@ -83,3 +89,14 @@ def _check_database_url(value: str) -> None:
     if value.startswith(("postgresql://", "postgres://")):
         raise ConfigError(f"{name}: PostgreSQL is not supported yet; use sqlite:///path.db")
     raise ConfigError(f"{name}: {value!r} is not a database URL like sqlite:///trifecta.db")
+
+
+def _check_limits(settings: Settings) -> None:
+    if not 0 < settings.header_timeout <= 3600:
+        raise ConfigError(f"--header-timeout / TRIFECTA_HEADER_TIMEOUT: "
+                          f"{settings.header_timeout} must be above 0 and at most 3600 seconds")
+    for name in ("max_connections", "code_misses", "joins_per_minute"):
+        if getattr(settings, name) < 1:
+            variable = "TRIFECTA_" + name.upper()
+            raise ConfigError(f"--{name.replace('_', '-')} / {variable}: "
+                              f"{getattr(settings, name)} must be 1 or more")

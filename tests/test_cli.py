@@ -73,3 +73,16 @@ def test_migrate_command_brings_a_database_up_to_date(tmp_path: Path) -> None:
     result = run_cli("migrate", "--database", f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--header-timeout", "abc"], "--header-timeout / TRIFECTA_HEADER_TIMEOUT: 'abc' is not a "
+                                  "number of seconds"),
+    (["--max-connections", "0"], "--max-connections / TRIFECTA_MAX_CONNECTIONS: 0 must be 1 or "
+                                 "more"),
+], ids=["bad-header-timeout", "zero-max-connections"])
+def test_bad_limits_get_one_line_and_exit_2(args: list[str], message: str,
+                                            tmp_path: Path) -> None:
+    result = run_cli("serve", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"trifecta: {message}"]
