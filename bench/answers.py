@@ -200,7 +200,7 @@ def _is_open(session: dict[str, Any], question: dict[str, Any]) -> bool:
 
 def join(base: str, code: str) -> dict[str, str]:
     """Join as a new participant; return the headers its WebSocket needs."""
-    reply = http("POST", f"{base}/api/join/{code}")
+    reply = http("POST", f"{base}/api/join/{code}", body={})
     expect(reply, "join", 200, 201)
     if PARTICIPANT_COOKIE not in reply.cookies:
         raise BenchError(f"join: no {PARTICIPANT_COOKIE} cookie in the response")

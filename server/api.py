@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import auth, export
+from . import auth, export, rooms
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnknownSession, UnknownTemplate
 from .kinds import question_json
 from .models import (
@@ -141,10 +141,10 @@ async def results(request: Request) -> JSONResponse:
 
 async def join(request: Request) -> JSONResponse:
     code = request.path_params["code"]
-    session_id = await request.state.store.live_session_by_code(code)
+    session_id = await rooms.find_live_session(request, code)
     if session_id is None:
         raise NotFound(f"no live session has the code {code[:16]!r}")
-    token, _ = await auth.join(request, request.state.store, session_id)
+    token, _ = await rooms.join(request, session_id)
     response = JSONResponse({"session": session_id})
     auth.set_participant_cookie(response, token, request.state.settings.base_url)
     return response

@@ -25,7 +25,8 @@ from .broker import open_broker
 from .config import ROOT, Settings
 from .errors import TrifectaError
 from .hub import Hub
-from .security import SecurityHeaders, SignedSessions
+from .rooms import Doorman
+from .security import SecurityHeaders, SignedSessions, allowed_host_names
 from .store import Store, open_store
 from .surveys import load_surveys
 
@@ -62,7 +63,7 @@ def routes() -> list[BaseRoute]:
 
 async def trifecta_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TrifectaError)
-    return JSONResponse(exc.as_json(), status_code=exc.status)
+    return JSONResponse(exc.as_json(), status_code=exc.status, headers=exc.headers())
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -92,7 +93,8 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield {"settings": settings, "store": store, "broker": broker, "hub": hub,
                    "desk": AnswerDesk(store, hub), "surveys": surveys,
-                   "admin_token": admin_token}
+                   "admin_token": admin_token,
+                   "doorman": Doorman(settings.code_misses, settings.joins_per_minute)}
         finally:
             hub_task.cancel()
             await asyncio.gather(hub_task, return_exceptions=True)
@@ -102,7 +104,9 @@ def create_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=routes(),
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024),
+        middleware=[Middleware(SecurityHeaders, host_names=allowed_host_names(
+                        settings.base_url, settings.host)),
+                    Middleware(GZipMiddleware, minimum_size=1024),
                     Middleware(SignedSessions, https_only=settings.base_url.startswith("https"))],
         exception_handlers={TrifectaError: trifecta_error, HTTPException: http_error,
                             Exception: internal_error},

@@ -38,10 +38,19 @@ def is_admin_token(conn: HTTPConnection, token: str | None) -> bool:
     return token is not None and hmac.compare_digest(token.encode(), expected.encode())
 
 
+def organizer_mark(conn: HTTPConnection) -> str:
+    """What a signed-in organizer's cookie holds: a digest of the current admin token, so
+    that changing the token signs every organizer browser out."""
+    return hashlib.sha256(b"trifecta organizer " + conn.state.admin_token.encode()).hexdigest()
+
+
 def is_organizer(conn: HTTPConnection) -> bool:
     if is_admin_token(conn, bearer(conn)):
         return True
-    return bool(conn.session.get("organizer")) if "session" in conn.scope else False
+    if "session" not in conn.scope:
+        return False
+    mark = conn.session.get("organizer")
+    return isinstance(mark, str) and hmac.compare_digest(mark, organizer_mark(conn))
 
 
 def require_organizer(conn: HTTPConnection) -> None:
@@ -89,12 +98,6 @@ async def require_participant(conn: HTTPConnection, store: Store, session_id: st
     if found is None:
         raise NotJoined("join this session first (POST /api/join/{code})")
     return found
-
-
-async def join(conn: HTTPConnection, store: Store, session_id: str) -> tuple[str, int]:
-    """Join anonymously: the cookie's token (or a new one) and its participant id here."""
-    token = participant_token(conn) or new_token()
-    return token, await store.join(session_id, token_hash(token))
 
 
 def set_participant_cookie(response: Response, token: str, base_url: str) -> None:

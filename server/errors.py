@@ -16,6 +16,10 @@ class TrifectaError(Exception):
     def as_json(self) -> dict[str, dict[str, str]]:
         return {"error": {"code": self.code, "message": self.message}}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with this error's response."""
+        return {}
+
 
 class ConfigError(Exception):
     """A bad setting: reported as one line by the CLI, never a traceback."""
@@ -28,6 +32,14 @@ class TemplateError(Exception):
 # -- malformed requests -------------------------------------------------------------------
 class MalformedJson(TrifectaError):
     status, code = 400, "malformed_json"
+
+
+class UnsupportedMediaType(TrifectaError):
+    status, code = 415, "unsupported_media_type"
+
+
+class InvalidHost(TrifectaError):
+    status, code = 421, "invalid_host"
 
 
 class InvalidRequest(TrifectaError):
@@ -48,6 +60,13 @@ class PayloadTooLarge(TrifectaError):
 
 class RateLimited(TrifectaError):
     status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
 
 # -- auth ---------------------------------------------------------------------------------
@@ -109,6 +128,12 @@ class TextTooLong(TrifectaError):
     status, code = 422, "text_too_long"
 
 
+class NotStorable(TrifectaError):
+    """The database refused this one answer (its batch was stored without it)."""
+
+    status, code = 422, "not_storable"
+
+
 # -- session and question state -----------------------------------------------------------
 class QuestionLocked(TrifectaError):
     status, code = 409, "question_locked"
@@ -123,9 +148,9 @@ class SessionEnded(TrifectaError):
 
 
 ALL_ERRORS: tuple[type[TrifectaError], ...] = (
-    TrifectaError, MalformedJson, InvalidRequest, UnknownMessageType, InvalidAnswerId,
-    PayloadTooLarge, RateLimited, Unauthorized, Forbidden, NotJoined, NotFound,
-    UnknownSession, UnknownTemplate, UnknownQuestion, UnknownOption, UnknownStatement,
-    InvalidValue, OutOfRange, TooManyChoices, DuplicateChoice, TextTooLong, QuestionLocked,
-    QuestionNotOpen, SessionEnded,
+    TrifectaError, MalformedJson, UnsupportedMediaType, InvalidHost, InvalidRequest,
+    UnknownMessageType, InvalidAnswerId, PayloadTooLarge, RateLimited, Unauthorized,
+    Forbidden, NotJoined, NotFound, UnknownSession, UnknownTemplate, UnknownQuestion,
+    UnknownOption, UnknownStatement, InvalidValue, OutOfRange, TooManyChoices,
+    DuplicateChoice, TextTooLong, NotStorable, QuestionLocked, QuestionNotOpen, SessionEnded,
 )

@@ -20,6 +20,7 @@ from .views import results_json, session_json
 log = logging.getLogger(__name__)
 
 SEND_QUEUE_LIMIT = 256
+SOCKETS_PER_PARTICIPANT = 5  # tabs and reconnects of one phone; a newer one closes the oldest
 PRESENTER_FLUSH_SECONDS = 0.1
 NOTICE_FLUSH_SECONDS = 0.05
 
@@ -30,12 +31,19 @@ class Outlet:
     def __init__(self) -> None:
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=SEND_QUEUE_LIMIT)
         self.too_slow = False
+        self.replaced = False
 
     def offer(self, text: str) -> None:
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:  # too far behind: the sender ends it; it re-reads later
             self.too_slow = True
+
+    def replace(self) -> None:
+        """A newer socket of the same participant took this one's place: the sender closes
+        it after what is queued ("" only wakes the sender)."""
+        self.replaced = True
+        self.offer("")
 
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -92,20 +100,30 @@ class PresenterFeed:
 class Hub:
     def __init__(self, store: Store, broker: Broker, base_url: str) -> None:
         self.store, self.broker, self.base_url = store, broker, base_url
-        self._phones: dict[str, set[Outlet]] = defaultdict(set)
+        # session -> participant -> that participant's sockets, oldest first
+        self._phones: dict[str, dict[int, list[Outlet]]] = defaultdict(dict)
         self._feeds: dict[str, set[PresenterFeed]] = defaultdict(set)
         self._pending: dict[str, set[str]] = defaultdict(set)
         self._pending_wake = asyncio.Event()
 
     # -- registration -----------------------------------------------------------------------
-    def add_phone(self, session_id: str, outlet: Outlet) -> None:
-        self._phones[session_id].add(outlet)
+    def add_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
+        """A joined phone's socket; beyond SOCKETS_PER_PARTICIPANT the oldest is closed."""
+        sockets = self._phones[session_id].setdefault(participant_id, [])
+        sockets.append(outlet)
+        while len(sockets) > SOCKETS_PER_PARTICIPANT:
+            sockets.pop(0).replace()
         self._phones_changed(session_id)
 
-    def remove_phone(self, session_id: str, outlet: Outlet) -> None:
-        self._phones[session_id].discard(outlet)
-        if not self._phones[session_id]:
-            del self._phones[session_id]
+    def remove_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
+        participants = self._phones.get(session_id, {})
+        sockets = participants.get(participant_id, [])
+        if outlet in sockets:
+            sockets.remove(outlet)
+        if not sockets:
+            participants.pop(participant_id, None)
+        if not participants:
+            self._phones.pop(session_id, None)
         self._phones_changed(session_id)
 
     def _phones_changed(self, session_id: str) -> None:
@@ -123,6 +141,7 @@ class Hub:
             del self._feeds[feed.session_id]
 
     def phones_connected(self, session_id: str) -> int:
+        """Participants with at least one open socket here (two tabs are one phone)."""
         return len(self._phones.get(session_id, ()))
 
     # -- notices out ------------------------------------------------------------------------
@@ -179,5 +198,6 @@ class Hub:
             return
         text = json.dumps({"type": "session",
                            "session": session_json(info, self.base_url, for_participant=True)})
-        for outlet in list(self._phones.get(session_id, ())):
-            outlet.offer(text)
+        for sockets in list(self._phones.get(session_id, {}).values()):
+            for outlet in sockets:
+                outlet.offer(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -132,12 +133,27 @@ def _scale(q: Question, raw: object) -> dict[str, int]:
 def _open_text(q: Question, raw: object) -> str:
     if not isinstance(raw, str):
         raise InvalidValue(f"question {q.id!r} takes text")
-    if not raw.strip():
-        raise InvalidValue(f"question {q.id!r} needs some text")
+    if is_blank(raw):
+        raise InvalidValue(f"question {q.id!r} needs some visible text")
     if len(raw) > q.max_length:
         raise TextTooLong(f"question {q.id!r} takes at most {q.max_length} characters, "
                           f"got {len(raw)}")
     return raw
+
+
+# Characters that draw nothing: format controls (zero-width space and joiners, direction
+# marks, BOM, tags), separators and controls, and the letters and symbols that render blank
+# (Hangul fillers, the blank Braille pattern, variation selectors, Khmer inherent vowels).
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
+                           + "".join(map(chr, range(0xFE00, 0xFE10)))
+                           + "".join(map(chr, range(0xE0100, 0xE01F0))))
+
+
+def is_blank(text: str) -> bool:
+    """True when the text would show nothing: a story of zero-width spaces is empty."""
+    return all(ch in _BLANK_LOOKING or unicodedata.category(ch) in _BLANK_CATEGORIES
+               for ch in text)
 
 
 # -- tallies ------------------------------------------------------------------------------

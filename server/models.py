@@ -192,18 +192,29 @@ M = TypeVar("M", bound=BaseModel)
 
 
 # -- parsing ------------------------------------------------------------------------------
-def parse_json(raw: bytes | str) -> Any:
+def decode_text(raw: bytes) -> str:
+    """Bytes as strict UTF-8. json.loads would decode bytes with 'surrogatepass' and let the
+    encoded surrogate ED A0 80 through as text that the store then cannot encode."""
     try:
-        data = json.loads(raw)
-        if "\\u" in raw if isinstance(raw, str) else b"\\u" in raw:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise MalformedJson(f"the text is not valid UTF-8 (byte {e.start}: "
+                            f"{raw[e.start:e.start + 1].hex()})") from None
+
+
+def parse_json(raw: bytes | str) -> Any:
+    text = decode_text(raw) if isinstance(raw, bytes) else raw
+    try:
+        data = json.loads(text)
+        if "\\u" in text:
             # json.loads turns an escaped lone surrogate ("\\ud800") into text that UTF-8
-            # cannot encode; the store would fail on it, with every answer in its batch.
+            # cannot encode; the store would refuse it.
             json.dumps(data, ensure_ascii=False).encode()
         return data
     except UnicodeEncodeError:
         raise MalformedJson("the JSON has a lone surrogate escape (\\ud800-\\udfff); "
                             "text must be valid Unicode") from None
-    except (ValueError, UnicodeDecodeError) as e:
+    except ValueError as e:
         raise MalformedJson(f"the body is not valid JSON: {e}") from None
     except RecursionError:  # e.g. 60 KiB of '[': refuse it, never a 500
         raise MalformedJson("the JSON is nested too deeply") from None

@@ -108,9 +108,12 @@ def spec() -> dict[str, Any]:
                 body=m.AnswerRequest, security=participant, params=sid)},
             "/api/sessions/{session_id}/export": {"get": _op(
                 "Export answers", files, security=presenter, params=export_params)},
-            "/api/join/{code}": {"post": _op(
+            "/api/join/{code}": {"post": {**_op(
                 "Join a session; sets the participant cookie",
-                {"200": _json(_ref(m.JoinResponse))}, params=[_path("code")])},
+                {"200": _json(_ref(m.JoinResponse))}, params=[_path("code")]),
+                # No fields, but JSON all the same: every API POST is (see security.py)
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"type": "object", "maxProperties": 0}}}}}},
         },
     }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import io
-import re
 import uuid
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -17,17 +16,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from . import auth, i18n
+from . import auth, i18n, rooms
 from .api import read_body
-from .errors import Forbidden, InvalidRequest, NotJoined, TrifectaError
+from .errors import Forbidden, InvalidRequest, RateLimited, TrifectaError
 from .kinds import Question
 from .models import AnswerRequest, parse_answer
 from .store import SessionInfo
 from .views import join_url
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
-_CODE_NOISE = re.compile(r"[\s.-]")
-_CODE_SHAPE = re.compile(r"^[0-9A-Za-z]{1,16}$")
 NO_STORE = {"Cache-Control": "no-store"}
 FORM_LIMIT = 16 * 1024  # a story of 1,000 characters, percent-encoded, fits with room
 FORM_FIELDS = 64
@@ -47,11 +44,6 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     return response
 
 
-def clean_code(raw: str) -> str:
-    """What people type: '123 456' or '123-456' is the code 123456."""
-    return _CODE_NOISE.sub("", raw)[:32]
-
-
 def display_host(base_url: str) -> str:
     """The join address as people type it: no scheme, no trailing slash."""
     parts = urlsplit(base_url)
@@ -69,52 +61,67 @@ async def start(request: Request) -> Response:
     raw = request.query_params.get("code")
     if raw is None:
         return render(request, "start.html", {"code": "", "problem": None})
-    code = clean_code(raw)
-    if _CODE_SHAPE.match(code) and await request.state.store.live_session_by_code(code):
-        return RedirectResponse(f"/j/{code}", status_code=303)
+    code = rooms.clean_code(raw)
+    try:
+        if await rooms.find_live_session(request, code):
+            return RedirectResponse(f"/j/{code}", status_code=303)
+    except RateLimited as e:
+        return _too_many_misses(request, code, e)
     return await _no_live_session(request, code)
 
 
-async def _live_session(request: Request) -> tuple[str, str | None]:
-    code = clean_code(request.path_params["code"])
-    found = await request.state.store.live_session_by_code(code) if _CODE_SHAPE.match(
-        code) else None
-    return code, found
+def _too_many_misses(request: Request, code: str, problem: RateLimited) -> Response:
+    return render(request, "start.html", {"code": code, "problem": "rate_limited",
+                                          "wait": problem.retry_after},
+                  status=problem.status, headers=problem.headers())
 
 
 async def _no_live_session(request: Request, code: str) -> Response:
-    """A code that is unknown, or whose session has ended (a reload after the end)."""
-    if _CODE_SHAPE.match(code) and await request.state.store.has_ended_session(code):
-        return render(request, "start.html", {"code": code, "problem": "ended"}, status=410)
-    return render(request, "start.html", {"code": code, "problem": "unknown"}, status=404)
+    """A code that is unknown, or whose session has ended: only a phone that took part
+    is told it ended (a reload after the end); anyone else sees an unknown code."""
+    if await rooms.ended_for_this_phone(request, code):
+        return render(request, "start.html", {"code": code, "problem": "ended"}, status=410,
+                      headers=NO_STORE)
+    return render(request, "start.html", {"code": code, "problem": "unknown"}, status=404,
+                  headers=NO_STORE)
+
+
+async def _live_session_or_page(request: Request) -> tuple[str, str | Response]:
+    """The code in the path and its live session, or the page to show instead."""
+    code = rooms.clean_code(request.path_params["code"])
+    try:
+        found = await rooms.find_live_session(request, code)
+    except RateLimited as e:
+        return code, _too_many_misses(request, code, e)
+    return code, found if found is not None else await _no_live_session(request, code)
 
 
 async def phone(request: Request) -> Response:
-    """`/j/{code}`: joins anonymously (sets the participant cookie) and shows the session,
-    its open question(s) as plain forms that work without JavaScript."""
-    code, session_id = await _live_session(request)
-    if session_id is None:
-        return await _no_live_session(request, code)
+    """`/j/{code}`: the session and its open question(s) as plain forms that work without
+    JavaScript. Looking creates nothing: a participant is made when the page's script
+    joins, or when a form is sent (a GET may be a link preview or a crawler)."""
+    code, found = await _live_session_or_page(request)
+    if isinstance(found, Response):
+        return found
     saved = request.query_params.get("saved") == "1"
-    return await _phone_page(request, code, session_id, saved=saved)
+    return await _phone_page(request, code, found, saved=saved)
 
 
 async def _phone_page(request: Request, code: str, session_id: str, *, saved: bool = False,
                       problem: TrifectaError | None = None,
                       draft: dict[str, Any] | None = None) -> Response:
     store = request.state.store
-    token, participant_id = await auth.join(request, store, session_id)
+    participant_id = await auth.participant_id(request, store, session_id)
     info = await store.session(session_id)
-    answers = await store.answers_of(session_id, participant_id)
+    answers = await store.answers_of(session_id, participant_id) if participant_id else {}
     if draft:
         answers = {**answers, **draft}
-    response = render(request, "phone.html", {
+    return render(request, "phone.html", {
         "session": info, "code": code, "forms": phone_forms(info, answers),
-        "saved": saved, "problem": problem.code if problem else None,
+        "joined": participant_id is not None, "saved": saved,
+        "problem": problem.code if problem else None,
         "problem_question": next(iter(draft), None) if draft else None},
         status=problem.status if problem else 200, headers=NO_STORE)
-    auth.set_participant_cookie(response, token, request.state.settings.base_url)
-    return response
 
 
 def phone_forms(info: SessionInfo, answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -171,14 +178,16 @@ def _same_origin(request: Request) -> bool:
 
 async def answer_form(request: Request) -> Response:
     """`POST /j/{code}/answer`: the phone page's form, for browsers without JavaScript.
-    The same path as the API; then back to the page (303), or the page with the problem."""
-    code, session_id = await _live_session(request)
-    if session_id is None:
-        return await _no_live_session(request, code)
+    Sending it joins (with intent) and answers on the same path as the API; then back to
+    the page (303), or the page with the problem."""
+    code, found = await _live_session_or_page(request)
+    if isinstance(found, Response):
+        return found
     if not _same_origin(request):
         raise Forbidden("answers are sent from the session's own page")
-    desk, store = request.state.desk, request.state.store
+    session_id, desk = found, request.state.desk
     draft: dict[str, Any] = {}
+    token: str | None = None
     try:
         fields = await read_form(request)
         question_id = (fields.get("question") or [""])[0]
@@ -186,15 +195,16 @@ async def answer_form(request: Request) -> Response:
         value = form_value(question, fields) if question else None
         if question is not None:
             draft = {question.id: value}
-        participant_id = await auth.participant_id(request, store, session_id)
-        if participant_id is None:
-            raise NotJoined("join this session first (open its join page)")
         body = parse_answer(AnswerRequest, {"id": (fields.get("id") or [""])[0],
                                             "question": question_id, "value": value})
+        token, participant_id = await rooms.join(request, session_id)
         await desk.record(await desk.prepare(session_id, participant_id, body))
+        response: Response = RedirectResponse(f"/j/{code}?saved=1", status_code=303)
     except TrifectaError as problem:
-        return await _phone_page(request, code, session_id, problem=problem, draft=draft)
-    return RedirectResponse(f"/j/{code}?saved=1", status_code=303)
+        response = await _phone_page(request, code, session_id, problem=problem, draft=draft)
+    if token is not None:  # joined now, even if the answer was refused: keep who this is
+        auth.set_participant_cookie(response, token, request.state.settings.base_url)
+    return response
 
 
 # -- presenters -----------------------------------------------------------------------------
@@ -249,8 +259,14 @@ async def sign_in(request: Request) -> Response:
     token = request.query_params.get("token", "")
     if not hmac.compare_digest(token.encode(), request.state.admin_token.encode()):
         raise Forbidden("this sign-in link is not valid; use the one `trifecta serve` printed")
-    request.session["organizer"] = True
+    request.session["organizer"] = auth.organizer_mark(request)
     return RedirectResponse("/console", status_code=303)
+
+
+async def sign_out(request: Request) -> Response:
+    """`POST /signout`: forgets the organizer and every presenter key of this browser."""
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
 
 
 async def console(request: Request) -> Response:
@@ -272,5 +288,6 @@ def routes() -> list[BaseRoute]:
         Route("/present/{session_id}", present),
         Route("/present/{session_id}/qr.svg", join_qr),
         Route("/signin", sign_in),
+        Route("/signout", sign_out, methods=["POST"]),
         Route("/console", console),
     ]

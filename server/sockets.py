@@ -10,17 +10,18 @@ from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from . import auth
+from . import auth, rooms
 from .answering import AnswerDesk, Reply
 from .errors import (
     MalformedJson,
-    NotJoined,
     PayloadTooLarge,
+    RateLimited,
     TrifectaError,
     UnknownMessageType,
+    UnknownSession,
 )
 from .hub import SEND_QUEUE_LIMIT, Outlet, PresenterFeed
-from .models import AnswerMessage, parse_answer, parse_json
+from .models import AnswerMessage, decode_text, parse_answer, parse_json
 from .store import Answer, Recorded
 from .views import session_json
 
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 16 * 1024  # app limit, answered with an error; uvicorn's frame limit closes
 IN_FLIGHT_LIMIT = 64  # answers of one socket waiting for the store at once
-CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_TOO_SLOW = 4403, 4404, 4408
+CLOSE_NOT_JOINED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND = 4401, 4403, 4404
+CLOSE_TOO_SLOW, CLOSE_REPLACED, CLOSE_RATE_LIMITED = 4408, 4409, 4429
 
 
 def origin_allowed(ws: WebSocket) -> bool:
@@ -52,52 +54,81 @@ def ack_text(client_id: str, status: str) -> str:
 
 async def _pump(ws: WebSocket, outlet: Outlet) -> None:
     while True:
-        await ws.send_text(await outlet.queue.get())
+        text = await outlet.queue.get()
+        if text:
+            await ws.send_text(text)
         if outlet.too_slow:
             await ws.close(CLOSE_TOO_SLOW, "too far behind; reconnect for a fresh state")
             return
+        if outlet.replaced and outlet.queue.empty():
+            await ws.close(CLOSE_REPLACED, "this phone opened a newer connection")
+            return
 
 
-async def _receive_text(ws: WebSocket) -> str | None:
+async def _receive(ws: WebSocket) -> str | bytes:
+    """The next message as sent: text (which the protocol checked is UTF-8) or bytes."""
     message = await ws.receive()
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message.get("code", 1000))
-    return message.get("text") if message.get("text") is not None else (
-        message["bytes"].decode("utf-8", "replace") if message.get("bytes") else None)
+    text: str | None = message.get("text")
+    return text if text is not None else bytes(message.get("bytes") or b"")
+
+
+def _message_text(raw: str | bytes) -> str:
+    """A message's JSON text; a binary frame must hold strict UTF-8 like a text frame."""
+    if len(raw) > MESSAGE_LIMIT:
+        raise PayloadTooLarge(f"a message may have at most {MESSAGE_LIMIT} characters")
+    if not raw:
+        raise MalformedJson("the message is empty; send a JSON object with a 'type'")
+    return raw if isinstance(raw, str) else decode_text(raw)
 
 
 # -- participants ---------------------------------------------------------------------------
 async def participant_socket(ws: WebSocket) -> None:
+    """A phone's socket. One that has not joined gets the state (so that its page joins
+    with a POST) and is closed: only joined phones hold sockets, and count as connected."""
     store, hub = ws.state.store, ws.state.hub
     if not origin_allowed(ws):
         await ws.close(CLOSE_FORBIDDEN, "origin not allowed")
         return
     await ws.accept()
-    session_id = await store.live_session_by_code(ws.path_params["code"])
+    try:
+        session_id = await rooms.find_live_session(ws, rooms.clean_code(ws.path_params["code"]))
+    except RateLimited as e:
+        await _refuse(ws, e, CLOSE_RATE_LIMITED)
+        return
     if session_id is None:
-        await ws.send_text(encode({"type": "error", "id": None, "code": "unknown_session",
-                                   "message": "no live session has this code"}))
-        await ws.close(CLOSE_NOT_FOUND)
+        await _refuse(ws, UnknownSession("no live session has this code"), CLOSE_NOT_FOUND)
         return
     participant_id = await auth.participant_id(ws, store, session_id)
-    outlet = Outlet()
     info = await store.session(session_id)
     own = await store.answers_of(session_id, participant_id) if participant_id else {}
-    outlet.offer(encode({"type": "state", "joined": participant_id is not None,
-                         "session": session_json(info, ws.state.settings.base_url,
-                                                 for_participant=True),
-                         "answers": own}))
-    hub.add_phone(session_id, outlet)
+    state = encode({"type": "state", "joined": participant_id is not None,
+                    "session": session_json(info, ws.state.settings.base_url,
+                                            for_participant=True), "answers": own})
+    if participant_id is None:
+        await ws.send_text(state)
+        await ws.close(CLOSE_NOT_JOINED, "join this session first (POST /api/join/{code})")
+        return
+    outlet = Outlet()
+    outlet.offer(state)
+    hub.add_phone(session_id, participant_id, outlet)
     try:
         await _serve_phone(ws, outlet, session_id, participant_id)
     except* (WebSocketDisconnect, RuntimeError, OSError):
         pass  # the phone went away; it reconnects and reads its state
     finally:
-        hub.remove_phone(session_id, outlet)
+        hub.remove_phone(session_id, participant_id, outlet)
+
+
+async def _refuse(ws: WebSocket, error: TrifectaError, close_code: int) -> None:
+    await ws.send_text(encode({"type": "error", "id": None, "code": error.code,
+                               "message": error.message}))
+    await ws.close(close_code)
 
 
 async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
-                       participant_id: int | None) -> None:
+                       participant_id: int) -> None:
     desk: AnswerDesk = ws.state.desk
     in_flight = asyncio.Semaphore(IN_FLIGHT_LIMIT)
     receipts = desk.receipts(_replier(outlet, in_flight))
@@ -105,8 +136,8 @@ async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
         sender = tasks.create_task(_pump(ws, outlet))
         try:
             while not sender.done():
-                text = await _receive_text(ws)
-                answer = await _prepare(desk, outlet, text, session_id, participant_id)
+                raw = await _receive(ws)
+                answer = await _prepare(desk, outlet, raw, session_id, participant_id)
                 if outlet.queue.qsize() > SEND_QUEUE_LIMIT // 2:
                     # Buffered messages are received without yielding: let the sender drain
                     # the replies, or a burst of refused answers closes a phone that reads.
@@ -119,14 +150,12 @@ async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
             sender.cancel()
 
 
-async def _prepare(desk: AnswerDesk, outlet: Outlet, text: str | None, session_id: str,
-                   participant_id: int | None) -> Answer | None:
+async def _prepare(desk: AnswerDesk, outlet: Outlet, raw: str | bytes, session_id: str,
+                   participant_id: int) -> Answer | None:
     """Parse and check one message; on a problem, queue an error reply and return None."""
     message_id = None
     try:
-        if text is None or len(text) > MESSAGE_LIMIT:
-            raise PayloadTooLarge(f"a message may have at most {MESSAGE_LIMIT} characters")
-        data = parse_json(text)
+        data = parse_json(_message_text(raw))
         if not isinstance(data, dict):
             raise MalformedJson("a message is a JSON object with a 'type'")
         message_id = data.get("id") if isinstance(data.get("id"), str) else None
@@ -137,8 +166,6 @@ async def _prepare(desk: AnswerDesk, outlet: Outlet, text: str | None, session_i
             raise UnknownMessageType(f"unknown message type {str(data.get('type'))[:32]!r}; "
                                      "send 'answer' or 'ping'")
         message = parse_answer(AnswerMessage, data)
-        if participant_id is None:
-            raise NotJoined("join this session first (open its join page)")
         return await desk.prepare(session_id, participant_id, message)
     except TrifectaError as e:
         outlet.offer(encode({"type": "error", "id": message_id, "code": e.code,
@@ -180,7 +207,7 @@ async def presenter_socket(ws: WebSocket) -> None:
             flusher = tasks.create_task(feed.run(_offer_to(outlet)))
             try:
                 while not sender.done():
-                    await _receive_text(ws)  # presenters control over HTTP; this notices close
+                    await _receive(ws)  # presenters control over HTTP; this notices close
             finally:
                 sender.cancel()
                 flusher.cancel()

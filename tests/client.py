@@ -79,7 +79,7 @@ class Phone:
         await self.http.aclose()
 
     async def join(self, code: str) -> str:
-        r = await self.http.post(f"/api/join/{code}")
+        r = await self.http.post(f"/api/join/{code}", json={})
         assert r.status_code == 200, r.text
         self.session_id = r.json()["session"]
         return self.session_id

@@ -16,6 +16,8 @@ import pytest
 from .client import Organizer, Phone, Room
 from .conftest import RunningServer
 
+JSON = {"content-type": "application/json"}
+
 # The contract: every error code with its HTTP status (README, server/errors.py).
 STATUS = {
     "malformed_json": 400, "unknown_message_type": 400, "invalid_request": 422,
@@ -25,7 +27,8 @@ STATUS = {
     "unknown_option": 422, "unknown_statement": 422, "invalid_value": 422,
     "out_of_range": 422, "too_many_choices": 422, "duplicate_choice": 422,
     "text_too_long": 422, "question_locked": 409, "question_not_open": 409,
-    "session_ended": 409,
+    "session_ended": 409, "unsupported_media_type": 415, "invalid_host": 421,
+    "not_storable": 422,
 }
 BODY_LIMIT = 64 * 1024
 OMIT: Any = object()  # leave this field out of the answer
@@ -109,7 +112,10 @@ BAD_ANSWERS = [
               "invalid_value", "whole number"),
     BadAnswer("text over max_length", answer("q4", "x" * 51), "text_too_long",
               "at most 50 characters, got 51"),
-    BadAnswer("blank text", answer("q4", "   "), "invalid_value", "'q4' needs some text"),
+    BadAnswer("blank text", answer("q4", "   "), "invalid_value", "'q4' needs some visible"),
+    BadAnswer("only invisible characters",
+              answer("q4", "\u200b\u200d\ufeff\u2060\u3164\u2800\ufe0f \u200e"),
+              "invalid_value", "'q4' needs some visible"),
     BadAnswer("list where text belongs", answer("q4", ["a story"]), "invalid_value",
               "'q4' takes text"),
 ]
@@ -178,7 +184,12 @@ NESTED = "[" * 5000 + "]" * 5000
 BAD_BODIES = [
     ("not JSON", b'{"id": "1", question', "malformed_json", "not valid JSON"),
     ("empty body", b"", "malformed_json", "not valid JSON"),
-    ("not UTF-8", b"\xff\xfe\xfd", "malformed_json", "not valid JSON"),
+    ("not UTF-8", b"\xff\xfe\xfd", "malformed_json", "not valid UTF-8"),
+    ("UTF-8-encoded lone surrogate", (f'{{"id": "{uuid.uuid4()}", "question": "q4", '
+                                      '"value": "a story ').encode() + b'\xed\xa0\x80"}',
+     "malformed_json", "not valid UTF-8"),
+    ("UTF-16", f'{{"id": "{uuid.uuid4()}", "question": "q4", "value": "x"}}'.encode("utf-16"),
+     "malformed_json", "not valid UTF-8"),
     ("truncated", b'{"id": "' + str(uuid.uuid4()).encode(), "malformed_json", "not valid JSON"),
     ("a list", b'[{"question": "q1"}]', "invalid_request", "body"),
     ("a string", b'"learner"', "invalid_request", "body"),
@@ -229,7 +240,8 @@ async def test_body_over_64_kib_is_refused_as_payload_too_large(room: Room,
     if framing == "content-length":
         r = await room.phone.http.post(room.responses_url, json=answer("q4", text))
     else:  # no Content-Length: the server counts while it reads
-        r = await room.phone.http.post(room.responses_url, content=_chunks(BODY_LIMIT + 1))
+        r = await room.phone.http.post(room.responses_url, content=_chunks(BODY_LIMIT + 1),
+                                       headers=JSON)
     assert_error(r, "payload_too_large", str(BODY_LIMIT))
     assert await room.results() == before
     await assert_still_answers(room)
@@ -281,7 +293,7 @@ async def test_answer_after_session_ended_is_refused_but_a_retry_stays_duplicate
     retry = await room.phone.answer_http("q1", "leader", stored_id)  # an outbox retry
     assert (retry.status_code, retry.json()) == (200, {"status": "duplicate"})
     assert await room.results() == before
-    r = await room.phone.http.post(f"/api/join/{room.session['code']}")
+    r = await room.phone.http.post(f"/api/join/{room.session['code']}", json={})
     assert_error(r, "not_found", room.session["code"])  # README: no live session, this code
 
 
@@ -314,7 +326,7 @@ async def test_answer_without_joining_is_refused(server: RunningServer, room: Ro
 
 async def test_unknown_join_code_is_refused_and_sets_no_cookie(server: RunningServer) -> None:
     async with httpx2.AsyncClient(base_url=server.url) as http:
-        r = await http.post("/api/join/00000000")
+        r = await http.post("/api/join/00000000", json={})
     assert_error(r, "not_found", "'00000000'")
     assert "trifecta_pid" not in r.cookies
 
@@ -351,7 +363,8 @@ async def test_bad_control_is_refused_and_changes_nothing(room: Room, body: Any,
 
 async def test_control_with_malformed_json_is_refused(room: Room) -> None:
     before = await room.org.session(room.id)
-    r = await room.org.http.post(f"/api/sessions/{room.id}/control", content=b"{action: end}")
+    r = await room.org.http.post(f"/api/sessions/{room.id}/control", content=b"{action: end}",
+                                 headers=JSON)
     assert_error(r, "malformed_json", "not valid JSON")
     assert await room.org.session(room.id) == before
 
@@ -422,7 +435,7 @@ async def test_bad_session_request_is_refused_and_creates_nothing(
 async def test_session_title_with_a_lone_surrogate_is_refused(room: Room) -> None:
     before = (await room.org.http.get("/api/sessions")).json()
     r = await room.org.http.post("/api/sessions", content=b'{"title": "\\ud800", "questions": '
-                                 b'[{"kind": "open_text", "prompt": "p"}]}')
+                                 b'[{"kind": "open_text", "prompt": "p"}]}', headers=JSON)
     assert_error(r, "malformed_json", "lone surrogate")
     assert (await room.org.http.get("/api/sessions")).json() == before
 

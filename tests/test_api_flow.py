@@ -62,7 +62,7 @@ async def test_presenter_mode_rules_goto_lock_end(server: RunningServer) -> None
         assert (await phone.answer_ws("q1", "l-d"))["code"] == "question_locked"
         await org.control(session["id"], "end")
         assert (await phone.answer_ws("q2", ["time"]))["code"] == "session_ended"
-        assert (await phone.http.post(f"/api/join/{session['code']}")).status_code == 404
+        assert (await phone.http.post(f"/api/join/{session['code']}", json={})).status_code == 404
         results = await org.results(session["id"])
         assert results["q1"]["result"]["counts"]["leader"] == 1
         await phone.close()

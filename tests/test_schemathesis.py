@@ -77,7 +77,7 @@ def live_session(server: RunningServer) -> tuple[dict[str, Any], str]:
     assert r.status_code == 201, r.text
     created: dict[str, Any] = r.json()
     with httpx2.Client(base_url=server.url) as phone:
-        joined = phone.post(f"/api/join/{created['code']}")
+        joined = phone.post(f"/api/join/{created['code']}", json={})
         assert joined.status_code == 200, joined.text
         for question, value in zip(QUESTION_IDS, PLAUSIBLE_VALUES[::2], strict=True):
             answered = phone.post(f"/api/sessions/{created['id']}/responses", json={

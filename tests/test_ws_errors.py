@@ -19,7 +19,7 @@ from .test_api_errors import BAD_ANSWERS, SEED, BadAnswer, answer, seeded_room
 
 MESSAGE_LIMIT = 16 * 1024  # the app's limit: an error, the socket stays
 FRAME_LIMIT = 1024 * 1024  # uvicorn's limit: the socket is closed with 1009
-CLOSE_NOT_FOUND = 4404
+CLOSE_NOT_JOINED, CLOSE_NOT_FOUND = 4401, 4404
 
 
 @pytest.fixture
@@ -68,8 +68,12 @@ async def test_bad_answer_gets_an_error_changes_nothing_and_socket_stays(
 NESTED = "[" * 5000 + "]" * 5000
 BAD_MESSAGES: list[tuple[str, str | bytes, str, str]] = [
     ("not JSON", '{"type": "answer", id', "malformed_json", "not valid JSON"),
-    ("empty text", "", "malformed_json", "not valid JSON"),
-    ("binary not UTF-8", b"\xff\xfe\xfd", "malformed_json", "not valid JSON"),
+    ("empty text", "", "malformed_json", "empty"),
+    ("empty binary", b"", "malformed_json", "empty"),
+    ("binary not UTF-8", b"\xff\xfe\xfd", "malformed_json", "not valid UTF-8"),
+    ("binary with a UTF-8-encoded lone surrogate",
+     f'{{"type": "answer", "id": "{uuid.uuid4()}", "question": "q4", "value": "a '.encode()
+     + b'\xed\xa0\x80"}', "malformed_json", "not valid UTF-8"),
     ("a list", '[{"type": "answer"}]', "malformed_json", "JSON object with a 'type'"),
     ("a string", '"answer"', "malformed_json", "JSON object with a 'type'"),
     ("null", "null", "malformed_json", "JSON object with a 'type'"),
@@ -195,21 +199,23 @@ async def test_unknown_session_code_gets_an_error_and_a_close(server: RunningSer
 
 
 @pytest.mark.parametrize("who", ["no cookie", "unknown cookie", "cookie of another session"])
-async def test_answer_without_joining_is_refused_and_socket_stays(
+async def test_socket_without_joining_gets_the_state_then_is_closed(
         server: RunningServer, room: Room, who: str) -> None:
+    """Only joined phones hold sockets: a page that has not joined reads the state (to know
+    it must join with a POST) and its socket is closed with 4401."""
     stranger = Phone(server)
     if who == "unknown cookie":
         stranger.http.cookies.set("trifecta_pid", "A" * 43)
     elif who == "cookie of another session":
         await stranger.join((await room.org.create())["code"])
+    before = await room.results()
     state = await stranger.connect(room.code)
     assert state["joined"] is False and state["answers"] == {}
-    before = await room.results()
-    body = answer("q1", "leader")
-    await stranger.send({"type": "answer", **body})
-    assert_error(await stranger.reply(), "not_joined", "join this session first", body["id"])
+    with pytest.raises(ConnectionClosed) as closed:
+        await stranger.send({"type": "answer", **answer("q1", "leader")})
+        await stranger.reply()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == CLOSE_NOT_JOINED
     assert await room.results() == before
-    assert await pong(stranger) == {"type": "pong"}
     await stranger.close()
     await assert_still_answers(room.phone)
 

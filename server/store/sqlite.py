@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import secrets
+import sqlite3
 from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import (
     NotFound,
+    NotStorable,
     QuestionLocked,
     QuestionNotOpen,
     SessionEnded,
@@ -153,9 +155,11 @@ class SqliteStore:
         found: str | None = await self._read(lambda c: c.execute(query).scalar())
         return found
 
-    async def has_ended_session(self, code: str) -> bool:
-        query = select(sessions.c.id).where(sessions.c.code == code,
-                                            sessions.c.state == "ended").limit(1)
+    async def ended_session_joined(self, code: str, token_hash: str) -> bool:
+        query = (select(sessions.c.id)
+                 .join(participants, participants.c.session_id == sessions.c.id)
+                 .where(sessions.c.code == code, sessions.c.state == "ended",
+                        participants.c.token_hash == token_hash).limit(1))
         return await self._read(lambda c: c.execute(query).first()) is not None
 
     async def sessions(self) -> list[SessionSummary]:
@@ -306,7 +310,29 @@ _UPSERT_LATEST = (
 _INSERTED_SINCE = "SELECT participant_id, client_id FROM responses WHERE id > ?"
 
 
+# What SQLite (or the encoding of a parameter) raises for a row it will not take; a full
+# disk or a lost file raise OperationalError, which fails the batch: nothing is acknowledged.
+_ROW_REFUSED = (ValueError, TypeError, OverflowError, sqlite3.IntegrityError, sqlite3.DataError,
+                sqlite3.InterfaceError, sqlite3.ProgrammingError)
+
+
 def _store_answers(raw: Any, batch: list[Answer]) -> list[Any]:
+    """Store a batch in one transaction. If the database refuses a row, the batch is split
+    in halves and each half stored again, so the refused answer fails alone and every other
+    answer commits: one bad answer costs about 2 log2(n) transactions, in order."""
+    try:
+        return _store_in_one_transaction(raw, batch)
+    except _ROW_REFUSED as e:
+        if len(batch) > 1:
+            half = len(batch) // 2
+            return _store_answers(raw, batch[:half]) + _store_answers(raw, batch[half:])
+        log.warning("the store refused an answer to question %r: %s",
+                    batch[0].question_id[:64], type(e).__name__)
+        return [NotStorable("the store could not take this answer's value; "
+                            "it was not stored")]
+
+
+def _store_in_one_transaction(raw: Any, batch: list[Answer]) -> list[Any]:
     """One transaction for a batch of answers, on the sqlite3 connection itself."""
     raw.execute("BEGIN IMMEDIATE")
     try:

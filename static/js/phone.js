@@ -23,7 +23,11 @@ let index = store.get(indexKey, null);
 let shownKey = "";
 let rejoining = false;
 
-const socket = reconnecting(socketUrl(body.dataset.wsPath), { onMessage, onStatus });
+const CLOSE_REPLACED = 4409; // this phone opened a newer connection (another tab)
+// Looking at the page creates nobody; the script joins (with intent) before its socket opens,
+// which saves the round trip of a socket that would only be told to join first.
+if (body.dataset.joined === "false") await join().catch(() => null);
+const socket = reconnecting(socketUrl(body.dataset.wsPath), { onMessage, onStatus, onClose });
 for (const form of stage.querySelectorAll("form[data-server]")) takeOver(form);
 
 /** The server's own form, until the socket's state replaces it with ours: answers go
@@ -47,9 +51,9 @@ function onMessage(message) {
   if (message.type === "state") {
     session = message.session;
     saved = message.answers || {};
-    if (!message.joined) { rejoin(); return; }
-    for (const item of outbox.pending()) socket.send({ type: "answer", ...item });
     render();
+    if (!message.joined) { rejoin(); return; } // answers wait in the outbox until joined
+    for (const item of outbox.pending()) socket.send({ type: "answer", ...item });
   } else if (message.type === "session") {
     session = message.session;
     render();
@@ -77,19 +81,34 @@ function onError(message) {
   showStatus();
 }
 
+function join() {
+  return fetch(body.dataset.joinPath, {
+    method: "POST", credentials: "same-origin",
+    headers: { "content-type": "application/json" }, body: "{}",
+  });
+}
+
 /** The cookie is missing or belongs elsewhere: join again, then read the state again. */
 async function rejoin() {
   if (rejoining) return;
   rejoining = true;
   try {
-    const response = await fetch(body.dataset.joinPath, { method: "POST", credentials: "same-origin" });
+    const response = await join();
     if (response.ok) socket.reconnect();
-    else showSessionGone();
+    else if (response.status !== 429) showSessionGone(); // 429: the socket asks again later
   } catch {
     /* offline: the socket retries and asks again */
   } finally {
     setTimeout(() => { rejoining = false; }, 3000);
   }
+}
+
+/** Another tab of this phone took over: stay quiet rather than take it back in turn. */
+function onClose(code) {
+  if (code !== CLOSE_REPLACED) return false;
+  banner.textContent = t("replaced");
+  banner.hidden = false;
+  return true;
 }
 
 function onStatus(status) {

@@ -5,8 +5,9 @@ const PING_EVERY_MS = 25000;
 const PONG_WITHIN_MS = 10000;
 const MAX_DELAY_MS = 15000;
 
-/** onMessage(data) gets each parsed message; onStatus(s) gets "open" | "connecting" | "offline". */
-export function reconnecting(url, { onMessage, onStatus }) {
+/** onMessage(data) gets each parsed message; onStatus(s) gets "open" | "connecting" | "offline".
+ *  onClose(code), when given, may return true to stop reconnecting after that close code. */
+export function reconnecting(url, { onMessage, onStatus, onClose = () => false }) {
   let ws = null;
   let attempt = 0;
   let retryTimer = 0;
@@ -39,10 +40,11 @@ export function reconnecting(url, { onMessage, onStatus }) {
       try { data = JSON.parse(event.data); } catch { return; }
       if (data.type !== "pong") onMessage(data);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (ws !== socket) return;
       ws = null;
       clearTimers();
+      if (onClose(event.code)) return;
       onStatus(navigator.onLine ? "connecting" : "offline");
       if (!navigator.onLine) return;
       const delay = Math.min(MAX_DELAY_MS, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);

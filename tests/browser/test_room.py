@@ -141,6 +141,8 @@ async def test_an_answer_given_offline_is_kept_and_stored_exactly_once(
     q1 = session["questions"][0]["id"]
     phone = await open_phone(browser, js_errors, session)
     await expect(phone.get_by_label("Leader", exact=True)).to_be_enabled()
+    # the socket's state has replaced the server's form: the script owns the page now
+    await expect(phone.locator("#stage form[data-server]")).to_have_count(0)
 
     await phone.context.set_offline(True)
     await expect(phone.locator("#connection")).to_contain_text("offline")

@@ -144,9 +144,10 @@ async def test_the_high_contrast_theme_passes_axe_also_in_full_screen(
 async def test_reloading_the_phone_after_the_end_shows_a_thank_you(server: RunningServer) -> None:
     async with Organizer(server) as org:
         session = await org.create(mode="presenter")
-        await org.control(session["id"], "end")
-    with httpx2.Client(base_url=server.url, headers={"Accept-Language": "de"}) as phone:
-        r = phone.get(f"/j/{session['code']}")
-        assert r.status_code == 410
-        assert "Diese Sitzung ist beendet" in r.text
-        assert phone.get("/j/00000001").status_code == 404
+        with httpx2.Client(base_url=server.url, headers={"Accept-Language": "de"}) as phone:
+            assert phone.post(f"/api/join/{session['code']}", json={}).status_code == 200
+            await org.control(session["id"], "end")
+            r = phone.get(f"/j/{session['code']}")  # a phone that took part: it has ended
+            assert r.status_code == 410
+            assert "Diese Sitzung ist beendet" in r.text
+            assert phone.get("/j/00000001").status_code == 404
