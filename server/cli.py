@@ -17,6 +17,7 @@ import uvicorn
 
 from .config import DEFAULT_DATABASE_URL, Settings
 from .errors import ConfigError
+from .logs import uvicorn_log_config
 from .protocol import WORKER_PROTOCOL, with_header_timeout
 
 log = logging.getLogger("trifecta")
@@ -145,6 +146,7 @@ def _run(settings: Settings) -> None:
                                    ws="websockets-sansio", ws_max_size=WS_FRAME_LIMIT,
                                    ws_per_message_deflate=False, log_level="info",
                                    timeout_graceful_shutdown=5,
+                                   log_config=uvicorn_log_config(),
                                    limit_concurrency=settings.max_connections)
     if settings.workers > 1:
         for name, var in ENV.items():

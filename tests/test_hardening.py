@@ -349,3 +349,29 @@ async def test_an_api_post_that_is_not_json_is_refused_and_stores_nothing(
         assert r.status_code == 201
         await phone.close()
 
+
+
+async def test_the_log_keeps_no_phone_address_no_join_code_and_no_traceback_for_bad_bytes(
+        own_server: RunningServer) -> None:
+    own_server.start()
+    async with Organizer(own_server) as org:
+        session = await org.create(questions=CHOICES)
+        phone = Phone(own_server)
+        await phone.join(session["code"])
+        await phone.connect(session["code"])
+        assert (await phone.answer_ws("q1", "a"))["status"] == "accepted"
+        await phone.close()
+        # a text frame that is not UTF-8: websockets' client will not send one, so by hand
+        ws = await connect(f"{own_server.ws_url}/ws/session/{session['code']}",
+                           additional_headers={"Cookie": f"trifecta_pid={phone.token}"})
+        await ws.recv()
+        ws.protocol.send_text(b"\xed\xa0\x80")  # type: ignore[attr-defined]
+        for data in ws.protocol.data_to_send():  # type: ignore[attr-defined]
+            ws.transport.write(data)
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1007
+    log = own_server.output()
+    assert session["code"] not in log
+    assert '"WebSocket' not in log and "Traceback" not in log
+    assert "Invalid UTF-8" in log  # said once, in one line
