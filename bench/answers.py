@@ -402,8 +402,10 @@ def print_table(result: dict[str, Any]) -> None:
         print(f"{name:24}{r['per_second']:>12.1f}{r['p50_ms']!s:>10}{r['p99_ms']!s:>10}{errors:>8}")
     verdict = "meets" if result["ratio"] >= TARGET_RATIO else "BELOW"
     ratios = ", ".join(f"{r:.3f}" for r in result["ratios"])
-    print(f"ratio trifecta/echo, median of {len(result['ratios'])} rounds: "
-          f"{result['ratio']:.3f} ({verdict} target {TARGET_RATIO}); rounds: {ratios}")
+    print(
+        f"ratio trifecta/echo, median of {len(result['ratios'])} rounds: "
+        f"{result['ratio']:.3f} ({verdict} target {TARGET_RATIO}); rounds: {ratios}"
+    )
     for name, r in (("echo", echo), ("trifecta", trifecta)):
         for code, message in r["error_examples"].items():
             print(f"  {name} error {code} x{r['errors'][code]}: {message}")
@@ -412,9 +414,12 @@ def print_table(result: dict[str, Any]) -> None:
             f"round {n} results check: {'passed' if check['passed'] else 'FAILED'} "
             f"(responses {check['responses']}, counts {check['counts']}, "
             f"expected {check['expected_counts']})"
-            + (f"; presenter: {check['presenter_messages']} messages, "
-               f"{'caught up' if check['presenter_caught_up'] else 'BEHIND'}"
-               if "presenter_messages" in check else "")
+            + (
+                f"; presenter: {check['presenter_messages']} messages, "
+                f"{'caught up' if check['presenter_caught_up'] else 'BEHIND'}"
+                if "presenter_messages" in check
+                else ""
+            )
         )
 
 
@@ -431,11 +436,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--warmup", type=int, default=5, help="untimed answers per participant first (both runs)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=5,
+        "--rounds",
+        type=int,
+        default=5,
         help="paired echo + Trifecta runs; the report gives the median (one run is short)",
     )
     parser.add_argument(
-        "--presenter", action="store_true",
+        "--presenter",
+        action="store_true",
         help="keep a presenter screen open on each poll, following the results live",
     )
     parser.add_argument(
@@ -480,17 +488,25 @@ class Round:
     check: dict[str, Any]
 
 
-def one_round(args: argparse.Namespace, token: str, base: str, echo_port: int,
-              port: int) -> Round:
+def one_round(args: argparse.Namespace, token: str, base: str, echo_port: int, port: int) -> Round:
     """The echo, then Trifecta on a new poll with new participants: one paired sample."""
     poll = create_poll(base, token)
     plain: list[dict[str, str]] = [{} for _ in range(args.clients)]
-    echo = run_async(drive(f"ws://{HOST}:{echo_port}/ws/echo", plain, greeting=False,
-                           poll=poll, answers=args.answers, warmup=args.warmup))
+    echo = run_async(
+        drive(
+            f"ws://{HOST}:{echo_port}/ws/echo",
+            plain,
+            greeting=False,
+            poll=poll,
+            answers=args.answers,
+            warmup=args.warmup,
+        )
+    )
     joined = [join(base, poll.code) for _ in range(args.clients)]
     url = f"ws://{HOST}:{port}/ws/session/{poll.code}"
-    answering = drive(url, joined, greeting=True, poll=poll, answers=args.answers,
-                      warmup=args.warmup)
+    answering = drive(
+        url, joined, greeting=True, poll=poll, answers=args.answers, warmup=args.warmup
+    )
     screen = Screen()
     if args.presenter:
         present = f"ws://{HOST}:{port}/ws/present/{poll.session_id}"
@@ -499,8 +515,11 @@ def one_round(args: argparse.Namespace, token: str, base: str, echo_port: int,
         run = run_async(answering)
     check = check_results(base, token, poll, run.last_values)
     if args.presenter:
-        check = {**check, "presenter_messages": screen.messages,
-                 "presenter_caught_up": screen.responses == args.clients}
+        check = {
+            **check,
+            "presenter_messages": screen.messages,
+            "presenter_caught_up": screen.responses == args.clients,
+        }
         check["passed"] = check["passed"] and check["presenter_caught_up"]
     return Round(echo, run, check)
 
@@ -514,12 +533,22 @@ class Screen:
     all_in: asyncio.Event = field(default_factory=asyncio.Event)  # every participant shown
 
 
-async def watched(answering: Coroutine[Any, Any, Run], url: str, token: str, poll: Poll,
-                  clients: int, screen: Screen) -> Run:
+async def watched(
+    answering: Coroutine[Any, Any, Run],
+    url: str,
+    token: str,
+    poll: Poll,
+    clients: int,
+    screen: Screen,
+) -> Run:
     """Run the answers while a presenter screen follows them live, then give the screen
     up to 5 s to show every participant (its updates are coalesced, so it lags a little)."""
-    async with connect(url, additional_headers={"Authorization": f"Bearer {token}"},
-                       compression=None, open_timeout=MESSAGE_TIMEOUT) as ws:
+    async with connect(
+        url,
+        additional_headers={"Authorization": f"Bearer {token}"},
+        compression=None,
+        open_timeout=MESSAGE_TIMEOUT,
+    ) as ws:
 
         async def follow() -> None:
             async for text in ws:
@@ -553,8 +582,11 @@ def merged(runs: Sequence[Run]) -> dict[str, Any]:
             every.error_examples.setdefault(code, message)
     rates = [summary(run, run.statuses["accepted"])["per_second"] for run in runs]
     every.seconds = sum(run.seconds for run in runs)
-    return {**summary(every, every.statuses["accepted"]),
-            "per_second": statistics.median(rates), "per_round": rates}
+    return {
+        **summary(every, every.statuses["accepted"]),
+        "per_second": statistics.median(rates),
+        "per_round": rates,
+    }
 
 
 def report(args: argparse.Namespace, rounds: Sequence[Round]) -> dict[str, Any]:
@@ -564,8 +596,13 @@ def report(args: argparse.Namespace, rounds: Sequence[Round]) -> dict[str, Any]:
         rate = summary(r.trifecta, r.trifecta.statuses["accepted"])["per_second"]
         ratios.append(round(rate / echo_rate, 3) if echo_rate else 0.0)
     checks = [r.check for r in rounds]
-    parameters = {"clients": args.clients, "answers": args.answers, "warmup": args.warmup,
-                  "rounds": args.rounds, "presenter": args.presenter}
+    parameters = {
+        "clients": args.clients,
+        "answers": args.answers,
+        "warmup": args.warmup,
+        "rounds": args.rounds,
+        "presenter": args.presenter,
+    }
     return {
         "benchmark": "answers",
         "git": git_sha(),

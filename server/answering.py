@@ -38,8 +38,7 @@ class AnswerDesk:
             self._definitions[session_id] = {q.id: q for q in info.questions}
         return self._definitions[session_id]
 
-    async def prepare(self, session_id: str, participant_id: int,
-                      request: AnswerInput) -> Answer:
+    async def prepare(self, session_id: str, participant_id: int, request: AnswerInput) -> Answer:
         """Check everything that can be checked before the store: raise or return."""
         if not self._buckets.allow(participant_id):
             raise RateLimited(f"at most {ANSWERS_PER_SECOND} answers a second; slow down")

@@ -56,18 +56,28 @@ async def _session(request: Request) -> SessionInfo:
 async def health(request: Request) -> JSONResponse:
     store_ok = await request.state.store.is_healthy()
     broker_ok = await request.state.broker.is_healthy()
-    body = {"status": "ok" if store_ok and broker_ok else "unavailable",
-            "store": "ok" if store_ok else "unavailable",
-            "broker": "ok" if broker_ok else "unavailable"}
+    body = {
+        "status": "ok" if store_ok and broker_ok else "unavailable",
+        "store": "ok" if store_ok else "unavailable",
+        "broker": "ok" if broker_ok else "unavailable",
+    }
     return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
 
 async def list_templates(request: Request) -> JSONResponse:
     auth.require_organizer(request)
-    return JSONResponse([
-        {"id": s.id, "title": s.title, "description": s.description, "mode": s.mode,
-         "questions": [question_json(q) for q in s.questions]}
-        for s in request.state.surveys.values()])
+    return JSONResponse(
+        [
+            {
+                "id": s.id,
+                "title": s.title,
+                "description": s.description,
+                "mode": s.mode,
+                "questions": [question_json(q) for q in s.questions],
+            }
+            for s in request.state.surveys.values()
+        ]
+    )
 
 
 async def sessions(request: Request) -> JSONResponse:
@@ -80,10 +90,21 @@ async def sessions(request: Request) -> JSONResponse:
 async def list_sessions(request: Request) -> JSONResponse:
     auth.require_organizer(request)
     summaries = await request.state.store.sessions()
-    return JSONResponse([
-        {"id": s.id, "code": s.code, "title": s.title, "mode": s.mode, "state": s.state,
-         "created_at": s.created_at, "participants": s.participants, "answers": s.answers}
-        for s in summaries])
+    return JSONResponse(
+        [
+            {
+                "id": s.id,
+                "code": s.code,
+                "title": s.title,
+                "mode": s.mode,
+                "state": s.state,
+                "created_at": s.created_at,
+                "participants": s.participants,
+                "answers": s.answers,
+            }
+            for s in summaries
+        ]
+    )
 
 
 async def create_session(request: Request) -> JSONResponse:
@@ -93,8 +114,11 @@ async def create_session(request: Request) -> JSONResponse:
         survey = request.state.surveys.get(body.template)
         if survey is None:
             raise UnknownTemplate(f"there is no template {body.template!r}")
-        title, mode, questions = body.title or survey.title, body.mode or survey.mode, \
-            survey.questions
+        title, mode, questions = (
+            body.title or survey.title,
+            body.mode or survey.mode,
+            survey.questions,
+        )
     else:
         assert body.questions is not None and body.title is not None
         try:
@@ -103,12 +127,19 @@ async def create_session(request: Request) -> JSONResponse:
             raise InvalidRequest(f"questions: {e}") from None
         title, mode = body.title, body.mode or "presenter"
     created = await request.state.store.create_session(
-        title=title, mode=mode, template_id=body.template, questions=questions)
+        title=title, mode=mode, template_id=body.template, questions=questions
+    )
     base = request.state.settings.base_url
-    return JSONResponse({
-        "id": created.id, "code": created.code, "join_url": join_url(base, created.code),
-        "presenter_url": f"{base}/present/{created.id}?key={created.presenter_key}",
-        "presenter_key": created.presenter_key}, status_code=201)
+    return JSONResponse(
+        {
+            "id": created.id,
+            "code": created.code,
+            "join_url": join_url(base, created.code),
+            "presenter_url": f"{base}/present/{created.id}?key={created.presenter_key}",
+            "presenter_key": created.presenter_key,
+        },
+        status_code=201,
+    )
 
 
 async def get_session(request: Request) -> JSONResponse:
@@ -157,8 +188,9 @@ async def answer(request: Request) -> JSONResponse:
     body = parse_answer(AnswerRequest, await read_json(request))
     prepared = await desk.prepare(session_id, participant_id, body)
     recorded = await desk.record(prepared)
-    return JSONResponse({"status": recorded.value},
-                        status_code=201 if recorded.value == "accepted" else 200)
+    return JSONResponse(
+        {"status": recorded.value}, status_code=201 if recorded.value == "accepted" else 200
+    )
 
 
 async def export_results(request: Request) -> Response:

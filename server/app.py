@@ -91,10 +91,16 @@ def create_app(settings: Settings) -> Starlette:
         hub = Hub(store, broker, settings.base_url)
         hub_task = asyncio.create_task(hub.run(), name="hub")  # owned by this lifespan
         try:
-            yield {"settings": settings, "store": store, "broker": broker, "hub": hub,
-                   "desk": AnswerDesk(store, hub), "surveys": surveys,
-                   "admin_token": admin_token,
-                   "doorman": Doorman(settings.code_misses, settings.joins_per_minute)}
+            yield {
+                "settings": settings,
+                "store": store,
+                "broker": broker,
+                "hub": hub,
+                "desk": AnswerDesk(store, hub),
+                "surveys": surveys,
+                "admin_token": admin_token,
+                "doorman": Doorman(settings.code_misses, settings.joins_per_minute),
+            }
         finally:
             hub_task.cancel()
             await asyncio.gather(hub_task, return_exceptions=True)
@@ -104,12 +110,18 @@ def create_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=routes(),
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders, host_names=allowed_host_names(
-                        settings.base_url, settings.host)),
-                    Middleware(GZipMiddleware, minimum_size=1024),
-                    Middleware(SignedSessions, https_only=settings.base_url.startswith("https"))],
-        exception_handlers={TrifectaError: trifecta_error, HTTPException: http_error,
-                            Exception: internal_error},
+        middleware=[
+            Middleware(
+                SecurityHeaders, host_names=allowed_host_names(settings.base_url, settings.host)
+            ),
+            Middleware(GZipMiddleware, minimum_size=1024),
+            Middleware(SignedSessions, https_only=settings.base_url.startswith("https")),
+        ],
+        exception_handlers={
+            TrifectaError: trifecta_error,
+            HTTPException: http_error,
+            Exception: internal_error,
+        },
     )
 
 

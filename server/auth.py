@@ -101,5 +101,12 @@ async def require_participant(conn: HTTPConnection, store: Store, session_id: st
 
 
 def set_participant_cookie(response: Response, token: str, base_url: str) -> None:
-    response.set_cookie(PARTICIPANT_COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True,
-                        samesite="lax", secure=base_url.startswith("https://"), path="/")
+    response.set_cookie(
+        PARTICIPANT_COOKIE,
+        token,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=base_url.startswith("https://"),
+        path="/",
+    )

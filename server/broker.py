@@ -64,8 +64,9 @@ class RedisBroker:
     """Redis pub/sub, for several workers. Reconnects with backoff and asks for a resync."""
 
     def __init__(self, url: str) -> None:
-        self._client = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=5,
-                                         health_check_interval=10)
+        self._client = aioredis.from_url(
+            url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=10
+        )
 
     async def open(self) -> None:
         return None

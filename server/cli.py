@@ -22,11 +22,19 @@ from .protocol import WORKER_PROTOCOL, with_header_timeout
 
 log = logging.getLogger("trifecta")
 
-ENV = {"host": "TRIFECTA_HOST", "port": "TRIFECTA_PORT", "database_url": "TRIFECTA_DATABASE_URL",
-       "redis_url": "TRIFECTA_REDIS_URL", "workers": "TRIFECTA_WORKERS",
-       "public_url": "TRIFECTA_PUBLIC_URL", "admin_token": "TRIFECTA_ADMIN_TOKEN",
-       "header_timeout": "TRIFECTA_HEADER_TIMEOUT", "max_connections": "TRIFECTA_MAX_CONNECTIONS",
-       "code_misses": "TRIFECTA_CODE_MISSES", "joins_per_minute": "TRIFECTA_JOINS_PER_MINUTE"}
+ENV = {
+    "host": "TRIFECTA_HOST",
+    "port": "TRIFECTA_PORT",
+    "database_url": "TRIFECTA_DATABASE_URL",
+    "redis_url": "TRIFECTA_REDIS_URL",
+    "workers": "TRIFECTA_WORKERS",
+    "public_url": "TRIFECTA_PUBLIC_URL",
+    "admin_token": "TRIFECTA_ADMIN_TOKEN",
+    "header_timeout": "TRIFECTA_HEADER_TIMEOUT",
+    "max_connections": "TRIFECTA_MAX_CONNECTIONS",
+    "code_misses": "TRIFECTA_CODE_MISSES",
+    "joins_per_minute": "TRIFECTA_JOINS_PER_MINUTE",
+}
 _WHOLE_NUMBERS = ("port", "workers", "max_connections", "code_misses", "joins_per_minute")
 WS_FRAME_LIMIT = 1024 * 1024  # bytes; beyond this uvicorn closes the socket (1009)
 
@@ -60,8 +68,9 @@ def _seconds(name: str, raw: str) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise ConfigError(f"{_flag(name)} / {ENV[name]}: {raw!r} is not a number of "
-                          "seconds") from None
+        raise ConfigError(
+            f"{_flag(name)} / {ENV[name]}: {raw!r} is not a number of seconds"
+        ) from None
 
 
 def _fail(message: str) -> None:
@@ -75,49 +84,123 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", envvar=ENV["host"], show_envvar=True, default="127.0.0.1",
-              show_default=True, help="Address to listen on.")
-@click.option("--port", envvar=ENV["port"], show_envvar=True, default="8000", show_default=True,
-              help="Port to listen on.")
-@click.option("--database", "database_url", envvar=ENV["database_url"], show_envvar=True,
-              default=DEFAULT_DATABASE_URL, show_default=True, help="Database URL.")
-@click.option("--redis", "redis_url", envvar=ENV["redis_url"], show_envvar=True, default=None,
-              help="Redis URL for live updates between workers (default: in-process).")
-@click.option("--workers", envvar=ENV["workers"], show_envvar=True, default="1",
-              show_default=True, help="Worker processes (above 1 needs --redis).")
-@click.option("--public-url", envvar=ENV["public_url"], show_envvar=True, default=None,
-              help="The address phones reach; it goes into QR codes.")
-@click.option("--header-timeout", envvar=ENV["header_timeout"], show_envvar=True, default="15",
-              show_default=True, help="Seconds a client has to send a request's headers.")
-@click.option("--max-connections", envvar=ENV["max_connections"], show_envvar=True,
-              default="12000", show_default=True, help="Open connections per worker.")
-@click.option("--code-misses", envvar=ENV["code_misses"], show_envvar=True, default="20",
-              show_default=True, help="Wrong join codes a client may try per minute.")
-@click.option("--joins-per-minute", envvar=ENV["joins_per_minute"], show_envvar=True,
-              default="600", show_default=True,
-              help="New participants one client address may create per minute.")
-def serve(host: str, port: str, database_url: str, redis_url: str | None, workers: str,
-          public_url: str | None, header_timeout: str, max_connections: str, code_misses: str,
-          joins_per_minute: str) -> None:
+@click.option(
+    "--host",
+    envvar=ENV["host"],
+    show_envvar=True,
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on.",
+)
+@click.option(
+    "--port",
+    envvar=ENV["port"],
+    show_envvar=True,
+    default="8000",
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--database",
+    "database_url",
+    envvar=ENV["database_url"],
+    show_envvar=True,
+    default=DEFAULT_DATABASE_URL,
+    show_default=True,
+    help="Database URL.",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar=ENV["redis_url"],
+    show_envvar=True,
+    default=None,
+    help="Redis URL for live updates between workers (default: in-process).",
+)
+@click.option(
+    "--workers",
+    envvar=ENV["workers"],
+    show_envvar=True,
+    default="1",
+    show_default=True,
+    help="Worker processes (above 1 needs --redis).",
+)
+@click.option(
+    "--public-url",
+    envvar=ENV["public_url"],
+    show_envvar=True,
+    default=None,
+    help="The address phones reach; it goes into QR codes.",
+)
+@click.option(
+    "--header-timeout",
+    envvar=ENV["header_timeout"],
+    show_envvar=True,
+    default="15",
+    show_default=True,
+    help="Seconds a client has to send a request's headers.",
+)
+@click.option(
+    "--max-connections",
+    envvar=ENV["max_connections"],
+    show_envvar=True,
+    default="12000",
+    show_default=True,
+    help="Open connections per worker.",
+)
+@click.option(
+    "--code-misses",
+    envvar=ENV["code_misses"],
+    show_envvar=True,
+    default="20",
+    show_default=True,
+    help="Wrong join codes a client may try per minute.",
+)
+@click.option(
+    "--joins-per-minute",
+    envvar=ENV["joins_per_minute"],
+    show_envvar=True,
+    default="600",
+    show_default=True,
+    help="New participants one client address may create per minute.",
+)
+def serve(
+    host: str,
+    port: str,
+    database_url: str,
+    redis_url: str | None,
+    workers: str,
+    public_url: str | None,
+    header_timeout: str,
+    max_connections: str,
+    code_misses: str,
+    joins_per_minute: str,
+) -> None:
     """Run the server."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        settings = Settings(host=host, port=_int("port", port), database_url=database_url,
-                            redis_url=redis_url, workers=_int("workers", workers),
-                            public_url=public_url,
-                            admin_token=os.environ.get(ENV["admin_token"]) or None,
-                            header_timeout=_seconds("header_timeout", header_timeout),
-                            max_connections=_int("max_connections", max_connections),
-                            code_misses=_int("code_misses", code_misses),
-                            joins_per_minute=_int("joins_per_minute", joins_per_minute))
+        settings = Settings(
+            host=host,
+            port=_int("port", port),
+            database_url=database_url,
+            redis_url=redis_url,
+            workers=_int("workers", workers),
+            public_url=public_url,
+            admin_token=os.environ.get(ENV["admin_token"]) or None,
+            header_timeout=_seconds("header_timeout", header_timeout),
+            max_connections=_int("max_connections", max_connections),
+            code_misses=_int("code_misses", code_misses),
+            joins_per_minute=_int("joins_per_minute", joins_per_minute),
+        )
         admin_token = asyncio.run(_prepare(settings))
     except ConfigError as e:
         _fail(str(e))
         return
     click.echo(f"Trifecta is running at {settings.base_url}")
-    click.echo(f"Organizer sign-in link (keep it secret): {settings.base_url}/signin?token="
-               f"{admin_token}")
+    click.echo(
+        f"Organizer sign-in link (keep it secret): {settings.base_url}/signin?token={admin_token}"
+    )
     _run(settings)
 
 
@@ -142,25 +225,37 @@ def _run(settings: Settings) -> None:
     _raise_open_file_limit(settings.max_connections)
     # limit_concurrency: a request gets 503 once this worker holds max_connections connections
     # (or running requests and WebSockets); the protocol applies it to WebSocket upgrades too.
-    options: dict[str, Any] = dict(host=settings.host, port=settings.port, access_log=False,
-                                   ws="websockets-sansio", ws_max_size=WS_FRAME_LIMIT,
-                                   ws_per_message_deflate=False, log_level="info",
-                                   timeout_graceful_shutdown=5,
-                                   log_config=uvicorn_log_config(),
-                                   limit_concurrency=settings.max_connections)
+    options: dict[str, Any] = dict(
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        ws="websockets-sansio",
+        ws_max_size=WS_FRAME_LIMIT,
+        ws_per_message_deflate=False,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+        log_config=uvicorn_log_config(),
+        limit_concurrency=settings.max_connections,
+    )
     if settings.workers > 1:
         for name, var in ENV.items():
             value = getattr(settings, name)
             if value is not None:
                 os.environ[var] = str(value)
         # workers get the Config pickled: the protocol goes by name and reads the timeout there
-        uvicorn.run("server.app:create_app_from_env", factory=True, workers=settings.workers,
-                    http=WORKER_PROTOCOL, **options)
+        uvicorn.run(
+            "server.app:create_app_from_env",
+            factory=True,
+            workers=settings.workers,
+            http=WORKER_PROTOCOL,
+            **options,
+        )
     else:
         from .app import create_app
 
-        uvicorn.run(create_app(settings), http=with_header_timeout(settings.header_timeout),
-                    **options)
+        uvicorn.run(
+            create_app(settings), http=with_header_timeout(settings.header_timeout), **options
+        )
 
 
 def _raise_open_file_limit(max_connections: int, headroom: int = 100) -> None:
@@ -177,14 +272,26 @@ def _raise_open_file_limit(max_connections: int, headroom: int = 100) -> None:
             pass  # e.g. macOS caps it below an unlimited hard limit; the warning below says so
         soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if soft != resource.RLIM_INFINITY and soft < needed:
-        log.warning("open-file limit is %d, below --max-connections %d + %d: raise the hard "
-                    "limit (systemd LimitNOFILE=, docker --ulimit nofile=) or lower "
-                    "--max-connections", soft, max_connections, headroom)
+        log.warning(
+            "open-file limit is %d, below --max-connections %d + %d: raise the hard "
+            "limit (systemd LimitNOFILE=, docker --ulimit nofile=) or lower "
+            "--max-connections",
+            soft,
+            max_connections,
+            headroom,
+        )
 
 
 @main.command()
-@click.option("--database", "database_url", envvar=ENV["database_url"], show_envvar=True,
-              default=DEFAULT_DATABASE_URL, show_default=True, help="Database URL.")
+@click.option(
+    "--database",
+    "database_url",
+    envvar=ENV["database_url"],
+    show_envvar=True,
+    default=DEFAULT_DATABASE_URL,
+    show_default=True,
+    help="Database URL.",
+)
 def migrate(database_url: str) -> None:
     """Bring the database schema up to date, then exit."""
     try:

@@ -35,8 +35,9 @@ class Settings:
         if self.workers < 1:
             raise ConfigError(f"--workers / TRIFECTA_WORKERS: {self.workers} must be 1 or more")
         if self.workers > 1 and self.redis_url is None:
-            raise ConfigError("--workers above 1 needs --redis: workers share live updates "
-                              "through it")
+            raise ConfigError(
+                "--workers above 1 needs --redis: workers share live updates through it"
+            )
         _check_database_url(self.database_url)
         _check_limits(self)
         if self.redis_url is not None:
@@ -93,10 +94,14 @@ def _check_database_url(value: str) -> None:
 
 def _check_limits(settings: Settings) -> None:
     if not 0 < settings.header_timeout <= 3600:
-        raise ConfigError(f"--header-timeout / TRIFECTA_HEADER_TIMEOUT: "
-                          f"{settings.header_timeout} must be above 0 and at most 3600 seconds")
+        raise ConfigError(
+            f"--header-timeout / TRIFECTA_HEADER_TIMEOUT: "
+            f"{settings.header_timeout} must be above 0 and at most 3600 seconds"
+        )
     for name in ("max_connections", "code_misses", "joins_per_minute"):
         if getattr(settings, name) < 1:
             variable = "TRIFECTA_" + name.upper()
-            raise ConfigError(f"--{name.replace('_', '-')} / {variable}: "
-                              f"{getattr(settings, name)} must be 1 or more")
+            raise ConfigError(
+                f"--{name.replace('_', '-')} / {variable}: "
+                f"{getattr(settings, name)} must be 1 or more"
+            )

@@ -53,8 +53,9 @@ class PresenterFeed:
     """Coalesces changes for one presenter socket: remembers *which* questions changed and
     sends their full current results on a short timer, with seq growing by one."""
 
-    def __init__(self, store: Store, session_id: str, base_url: str,
-                 phones: Callable[[], int] = lambda: 0) -> None:
+    def __init__(
+        self, store: Store, session_id: str, base_url: str, phones: Callable[[], int] = lambda: 0
+    ) -> None:
         self.store, self.session_id, self.base_url = store, session_id, base_url
         self.phones = phones  # phones connected to this worker ("37 of 52 answered")
         self._changed: set[str] = set()
@@ -78,8 +79,11 @@ class PresenterFeed:
             await self._wake.wait()
             await asyncio.sleep(PRESENTER_FLUSH_SECONDS)  # let a burst gather
             self._wake.clear()
-            everything, changed, session_changed = (self._everything, self._changed,
-                                                    self._session_changed)
+            everything, changed, session_changed = (
+                self._everything,
+                self._changed,
+                self._session_changed,
+            )
             self._everything, self._changed, self._session_changed = False, set(), False
             if everything or changed:
                 only = () if everything else changed
@@ -88,9 +92,14 @@ class PresenterFeed:
             if session_changed:
                 info = await self.store.session(self.session_id)
                 if info is not None:
-                    await self._send(send, {"type": "session",
-                                            "session": session_json(info, self.base_url),
-                                            "connected": self.phones()})
+                    await self._send(
+                        send,
+                        {
+                            "type": "session",
+                            "session": session_json(info, self.base_url),
+                            "connected": self.phones(),
+                        },
+                    )
 
     async def _send(self, send: Send, message: dict[str, Any]) -> None:
         self.seq += 1
@@ -151,8 +160,9 @@ class Hub:
         self._pending_wake.set()
 
     async def session_changed(self, session_id: str, question_ids: list[str]) -> None:
-        await self.broker.publish({"session": session_id, "questions": question_ids,
-                                   "control": True})
+        await self.broker.publish(
+            {"session": session_id, "questions": question_ids, "control": True}
+        )
 
     # -- running ----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -167,8 +177,9 @@ class Hub:
             self._pending_wake.clear()
             pending, self._pending = self._pending, defaultdict(set)
             for session_id, question_ids in pending.items():
-                await self.broker.publish({"session": session_id,
-                                           "questions": sorted(question_ids)})
+                await self.broker.publish(
+                    {"session": session_id, "questions": sorted(question_ids)}
+                )
 
     async def _listen(self) -> None:
         async for notice in self.broker.listen():
@@ -196,8 +207,9 @@ class Hub:
         info = await self.store.session(session_id)
         if info is None:
             return
-        text = json.dumps({"type": "session",
-                           "session": session_json(info, self.base_url, for_participant=True)})
+        text = json.dumps(
+            {"type": "session", "session": session_json(info, self.base_url, for_participant=True)}
+        )
         for sockets in list(self._phones.get(session_id, {}).values()):
             for outlet in sockets:
                 outlet.offer(text)

@@ -92,8 +92,12 @@ def _format_datetime(value: str, locale: str) -> str:
 @cache
 def templates(locale: str) -> Jinja2Templates:
     """One Jinja environment per locale, autoescape on, gettext installed (newstyle)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                             extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+    )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.filters["number"] = lambda value: _format_number(value, locale)
     env.filters["datetime"] = lambda value: _format_datetime(value, locale)
@@ -109,5 +113,6 @@ def script_catalog(locale: str) -> str:
 
 def language_names() -> list[tuple[str, str]]:
     """Each locale with its own name ("Deutsch"), for switchers."""
-    return [(code, (Locale.parse(code).get_display_name(code) or code).capitalize())
-            for code in LOCALES]
+    return [
+        (code, (Locale.parse(code).get_display_name(code) or code).capitalize()) for code in LOCALES
+    ]

@@ -136,8 +136,9 @@ def _open_text(q: Question, raw: object) -> str:
     if is_blank(raw):
         raise InvalidValue(f"question {q.id!r} needs some visible text")
     if len(raw) > q.max_length:
-        raise TextTooLong(f"question {q.id!r} takes at most {q.max_length} characters, "
-                          f"got {len(raw)}")
+        raise TextTooLong(
+            f"question {q.id!r} takes at most {q.max_length} characters, got {len(raw)}"
+        )
     return raw
 
 
@@ -145,15 +146,16 @@ def _open_text(q: Question, raw: object) -> str:
 # marks, BOM, tags), separators and controls, and the letters and symbols that render blank
 # (Hangul fillers, the blank Braille pattern, variation selectors, Khmer inherent vowels).
 _BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-_BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
-                           + "".join(map(chr, range(0xFE00, 0xFE10)))
-                           + "".join(map(chr, range(0xE0100, 0xE01F0))))
+_BLANK_LOOKING = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
 
 
 def is_blank(text: str) -> bool:
     """True when the text would show nothing: a story of zero-width spaces is empty."""
-    return all(ch in _BLANK_LOOKING or unicodedata.category(ch) in _BLANK_CATEGORIES
-               for ch in text)
+    return all(ch in _BLANK_LOOKING or unicodedata.category(ch) in _BLANK_CATEGORIES for ch in text)
 
 
 # -- tallies ------------------------------------------------------------------------------
@@ -182,8 +184,9 @@ def tally(q: Question, answers: Iterable[StoredAnswer]) -> dict[str, JsonValue]:
     if q.kind == "scale":
         return {"statements": _scale_tally(q, answers)}
     items = sorted(answers, key=lambda a: a.response_id)
-    return {"items": [{"id": str(a.response_id), "text": a.value, "hidden": a.hidden}
-                      for a in items]}
+    return {
+        "items": [{"id": str(a.response_id), "text": a.value, "hidden": a.hidden} for a in items]
+    }
 
 
 def _scale_tally(q: Question, answers: Iterable[StoredAnswer]) -> dict[str, JsonValue]:
@@ -196,8 +199,7 @@ def _scale_tally(q: Question, answers: Iterable[StoredAnswer]) -> dict[str, Json
     for statement, by_point in counts.items():
         n = sum(by_point.values())
         total = sum(int(p) * c for p, c in by_point.items())
-        out[statement] = {"n": n, "mean": round(total / n, 3) if n else None,
-                          "counts": by_point}
+        out[statement] = {"n": n, "mean": round(total / n, 3) if n else None, "counts": by_point}
     return out
 
 

@@ -104,5 +104,8 @@ class MissLimiter:
 
     def _forget_idle(self, now: float) -> None:
         full = self.capacity / self.rate
-        self._clients = {k: s for k, s in self._clients.items()
-                         if s.until > now or now - s.last < max(full, self.forgive)}
+        self._clients = {
+            k: s
+            for k, s in self._clients.items()
+            if s.until > now or now - s.last < max(full, self.forgive)
+        }

@@ -30,11 +30,18 @@ class CreateSessionRequest(_Model):
     """Either a template id, or a title with an inline list of questions."""
 
     # The rule of _template_or_questions below, for clients and fuzzers reading the schema
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
-        {"allOf": [_given("template", "string")], "not": _given("questions", "array")},
-        {"allOf": [_given("questions", "array"), _given("title", "string")],
-         "not": _given("template", "string")},
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"allOf": [_given("template", "string")], "not": _given("questions", "array")},
+                {
+                    "allOf": [_given("questions", "array"), _given("title", "string")],
+                    "not": _given("template", "string"),
+                },
+            ]
+        },
+    )
 
     template: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -56,10 +63,13 @@ QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results"]
 
 
 class ControlRequest(_Model):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "if": {"properties": {"action": {"not": {"const": "end"}}}},
-        "then": _given("question", "string"),
-    })
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"action": {"not": {"const": "end"}}}},
+            "then": _given("question", "string"),
+        },
+    )
 
     action: QuestionAction | Literal["end"]
     question: QuestionId | None = None
@@ -198,8 +208,9 @@ def decode_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise MalformedJson(f"the text is not valid UTF-8 (byte {e.start}: "
-                            f"{raw[e.start:e.start + 1].hex()})") from None
+        raise MalformedJson(
+            f"the text is not valid UTF-8 (byte {e.start}: {raw[e.start : e.start + 1].hex()})"
+        ) from None
 
 
 def parse_json(raw: bytes | str) -> Any:
@@ -212,8 +223,9 @@ def parse_json(raw: bytes | str) -> Any:
             json.dumps(data, ensure_ascii=False).encode()
         return data
     except UnicodeEncodeError:
-        raise MalformedJson("the JSON has a lone surrogate escape (\\ud800-\\udfff); "
-                            "text must be valid Unicode") from None
+        raise MalformedJson(
+            "the JSON has a lone surrogate escape (\\ud800-\\udfff); text must be valid Unicode"
+        ) from None
     except ValueError as e:
         raise MalformedJson(f"the body is not valid JSON: {e}") from None
     except RecursionError:  # e.g. 60 KiB of '[': refuse it, never a 500
@@ -233,10 +245,14 @@ _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 def _is_plain(model: type[AnswerRequest], data: dict[str, Any]) -> bool:
     """Exactly the fields of the model, a canonical UUID and a short question id: what
     every well-behaved client sends, and what needs no further field validation."""
-    return (data.keys() == model.model_fields.keys()
-            and data.get("type", "answer") == "answer"
-            and type(data["id"]) is str and _CANONICAL_UUID.fullmatch(data["id"]) is not None
-            and type(data["question"]) is str and 0 < len(data["question"]) <= 64)
+    return (
+        data.keys() == model.model_fields.keys()
+        and data.get("type", "answer") == "answer"
+        and type(data["id"]) is str
+        and _CANONICAL_UUID.fullmatch(data["id"]) is not None
+        and type(data["question"]) is str
+        and 0 < len(data["question"]) <= 64
+    )
 
 
 def parse_answer(model: type[AnswerRequest], data: Any) -> AnswerInput:
@@ -251,8 +267,10 @@ def parse_answer(model: type[AnswerRequest], data: Any) -> AnswerInput:
         except ValueError:
             raw_id = None
         if not isinstance(raw_id, str):
-            raise InvalidAnswerId("'id' must be a UUID chosen by the client, "
-                                  "e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+            raise InvalidAnswerId(
+                "'id' must be a UUID chosen by the client, "
+                "e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+            )
         if "value" not in data:
             raise InvalidValue("the answer has no 'value'")
     checked = parse_model(model, data)

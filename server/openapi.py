@@ -13,10 +13,20 @@ from starlette.responses import JSONResponse
 from . import models as m
 
 _MODELS: list[type[BaseModel]] = [
-    m.CreateSessionRequest, m.ControlRequest, m.ModerationRequest, m.AnswerRequest,
-    m.ErrorResponse, m.CreatedSessionResponse, m.JoinResponse, m.AnswerResponse,
-    m.OkResponse, m.HealthResponse, m.ResultsResponse, m.SessionResponse,
-    m.SessionSummaryOut, m.TemplateOut,
+    m.CreateSessionRequest,
+    m.ControlRequest,
+    m.ModerationRequest,
+    m.AnswerRequest,
+    m.ErrorResponse,
+    m.CreatedSessionResponse,
+    m.JoinResponse,
+    m.AnswerResponse,
+    m.OkResponse,
+    m.HealthResponse,
+    m.ResultsResponse,
+    m.SessionResponse,
+    m.SessionSummaryOut,
+    m.TemplateOut,
 ]
 _REF = "#/components/schemas/{model}"
 
@@ -29,14 +39,23 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _op(summary: str, ok: dict[str, dict[str, Any]], *, body: type[BaseModel] | None = None,
-        security: list[dict[str, list[str]]] | None = None,
-        params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary,
-                          "responses": {**ok, "default": _json(_ref(m.ErrorResponse), "Error")}}
+def _op(
+    summary: str,
+    ok: dict[str, dict[str, Any]],
+    *,
+    body: type[BaseModel] | None = None,
+    security: list[dict[str, list[str]]] | None = None,
+    params: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {**ok, "default": _json(_ref(m.ErrorResponse), "Error")},
+    }
     if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": _ref(body)}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
     if security is not None:
         op["security"] = security
     if params:
@@ -53,67 +72,145 @@ def _path(name: str, pattern: str | None = None) -> dict[str, Any]:
 
 @cache
 def spec() -> dict[str, Any]:
-    _, defs = models_json_schema([(model, "validation") for model in _MODELS],
-                                 ref_template=_REF)
+    _, defs = models_json_schema([(model, "validation") for model in _MODELS], ref_template=_REF)
     organizer: list[dict[str, list[str]]] = [{"bearer": []}]
     presenter: list[dict[str, list[str]]] = [{"bearer": []}]
     participant: list[dict[str, list[str]]] = [{"participant": []}]
     sid = [_path("session_id")]
-    export_params = [*sid, {"name": "format", "in": "query", "required": False,
-                            "schema": {"type": "string", "enum": ["csv", "xlsx", "json"]}}]
-    files = {"200": {"description": "The export file", "content": {
-        "text/csv": {"schema": {"type": "string"}},
-        "application/json": {"schema": {"type": "object"}},
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-            "schema": {"type": "string", "format": "binary"}}}}}
+    export_params = [
+        *sid,
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["csv", "xlsx", "json"]},
+        },
+    ]
+    files = {
+        "200": {
+            "description": "The export file",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        }
+    }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Trifecta", "version": "1",
-                 "description": "Live audience polling for alignment sessions."},
+        "info": {
+            "title": "Trifecta",
+            "version": "1",
+            "description": "Live audience polling for alignment sessions.",
+        },
         "components": {
             "schemas": defs["$defs"],
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer",
-                           "description": "The organizer token or a session's presenter key"},
-                "participant": {"type": "apiKey", "in": "cookie", "name": "trifecta_pid"}}},
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The organizer token or a session's presenter key",
+                },
+                "participant": {"type": "apiKey", "in": "cookie", "name": "trifecta_pid"},
+            },
+        },
         "paths": {
-            "/healthz": {"get": _op("Store and broker health", {
-                "200": _json(_ref(m.HealthResponse)),
-                "503": _json(_ref(m.HealthResponse), "Unavailable")})},
-            "/api/templates": {"get": _op("Session templates", {
-                "200": _json({"type": "array", "items": _ref(m.TemplateOut)})},
-                security=organizer)},
+            "/healthz": {
+                "get": _op(
+                    "Store and broker health",
+                    {
+                        "200": _json(_ref(m.HealthResponse)),
+                        "503": _json(_ref(m.HealthResponse), "Unavailable"),
+                    },
+                )
+            },
+            "/api/templates": {
+                "get": _op(
+                    "Session templates",
+                    {"200": _json({"type": "array", "items": _ref(m.TemplateOut)})},
+                    security=organizer,
+                )
+            },
             "/api/sessions": {
-                "get": _op("Sessions", {"200": _json({"type": "array",
-                                                     "items": _ref(m.SessionSummaryOut)})},
-                           security=organizer),
-                "post": _op("Create a session", {"201": _json(_ref(m.CreatedSessionResponse),
-                                                              "Created")},
-                            body=m.CreateSessionRequest, security=organizer)},
-            "/api/sessions/{session_id}": {"get": _op(
-                "A session with its questions", {"200": _json(_ref(m.SessionResponse))},
-                security=presenter, params=sid)},
-            "/api/sessions/{session_id}/control": {"post": _op(
-                "Presenter action", {"200": _json(_ref(m.SessionResponse))},
-                body=m.ControlRequest, security=presenter, params=sid)},
-            "/api/sessions/{session_id}/moderation": {"post": _op(
-                "Hide or show an open-text answer", {"200": _json(_ref(m.OkResponse))},
-                body=m.ModerationRequest, security=presenter, params=sid)},
-            "/api/sessions/{session_id}/results": {"get": _op(
-                "Current results", {"200": _json(_ref(m.ResultsResponse))},
-                security=presenter, params=sid)},
-            "/api/sessions/{session_id}/responses": {"post": _op(
-                "Answer a question", {"201": _json(_ref(m.AnswerResponse), "Accepted"),
-                                      "200": _json(_ref(m.AnswerResponse), "Duplicate")},
-                body=m.AnswerRequest, security=participant, params=sid)},
-            "/api/sessions/{session_id}/export": {"get": _op(
-                "Export answers", files, security=presenter, params=export_params)},
-            "/api/join/{code}": {"post": {**_op(
-                "Join a session; sets the participant cookie",
-                {"200": _json(_ref(m.JoinResponse))}, params=[_path("code")]),
-                # No fields, but JSON all the same: every API POST is (see security.py)
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"type": "object", "maxProperties": 0}}}}}},
+                "get": _op(
+                    "Sessions",
+                    {"200": _json({"type": "array", "items": _ref(m.SessionSummaryOut)})},
+                    security=organizer,
+                ),
+                "post": _op(
+                    "Create a session",
+                    {"201": _json(_ref(m.CreatedSessionResponse), "Created")},
+                    body=m.CreateSessionRequest,
+                    security=organizer,
+                ),
+            },
+            "/api/sessions/{session_id}": {
+                "get": _op(
+                    "A session with its questions",
+                    {"200": _json(_ref(m.SessionResponse))},
+                    security=presenter,
+                    params=sid,
+                )
+            },
+            "/api/sessions/{session_id}/control": {
+                "post": _op(
+                    "Presenter action",
+                    {"200": _json(_ref(m.SessionResponse))},
+                    body=m.ControlRequest,
+                    security=presenter,
+                    params=sid,
+                )
+            },
+            "/api/sessions/{session_id}/moderation": {
+                "post": _op(
+                    "Hide or show an open-text answer",
+                    {"200": _json(_ref(m.OkResponse))},
+                    body=m.ModerationRequest,
+                    security=presenter,
+                    params=sid,
+                )
+            },
+            "/api/sessions/{session_id}/results": {
+                "get": _op(
+                    "Current results",
+                    {"200": _json(_ref(m.ResultsResponse))},
+                    security=presenter,
+                    params=sid,
+                )
+            },
+            "/api/sessions/{session_id}/responses": {
+                "post": _op(
+                    "Answer a question",
+                    {
+                        "201": _json(_ref(m.AnswerResponse), "Accepted"),
+                        "200": _json(_ref(m.AnswerResponse), "Duplicate"),
+                    },
+                    body=m.AnswerRequest,
+                    security=participant,
+                    params=sid,
+                )
+            },
+            "/api/sessions/{session_id}/export": {
+                "get": _op("Export answers", files, security=presenter, params=export_params)
+            },
+            "/api/join/{code}": {
+                "post": {
+                    **_op(
+                        "Join a session; sets the participant cookie",
+                        {"200": _json(_ref(m.JoinResponse))},
+                        params=[_path("code")],
+                    ),
+                    # No fields, but JSON all the same: every API POST is (see security.py)
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"type": "object", "maxProperties": 0}}
+                        },
+                    },
+                }
+            },
         },
     }
 

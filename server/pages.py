@@ -30,17 +30,31 @@ FORM_LIMIT = 16 * 1024  # a story of 1,000 characters, percent-encoded, fits wit
 FORM_FIELDS = 64
 
 
-def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
-           headers: dict[str, str] | None = None) -> Response:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """A page in the reader's language; a language picked in a switcher is remembered."""
     locale = i18n.negotiate(request)
     response = i18n.templates(locale).TemplateResponse(
-        request, name, {"lang": locale, "languages": i18n.language_names(),
-                        "messages": i18n.script_catalog(locale), **context},
-        status_code=status, headers=headers)
+        request,
+        name,
+        {
+            "lang": locale,
+            "languages": i18n.language_names(),
+            "messages": i18n.script_catalog(locale),
+            **context,
+        },
+        status_code=status,
+        headers=headers,
+    )
     if i18n.requested_locale(request):
-        response.set_cookie(i18n.LANG_COOKIE, locale, max_age=LANG_COOKIE_MAX_AGE,
-                            samesite="lax", path="/")
+        response.set_cookie(
+            i18n.LANG_COOKIE, locale, max_age=LANG_COOKIE_MAX_AGE, samesite="lax", path="/"
+        )
     return response
 
 
@@ -52,7 +66,7 @@ def display_host(base_url: str) -> str:
 
 def spaced_code(code: str) -> str:
     """123456 reads better from the back row as 123 456."""
-    return " ".join(code[i:i + 3] for i in range(0, len(code), 3))
+    return " ".join(code[i : i + 3] for i in range(0, len(code), 3))
 
 
 # -- participants ---------------------------------------------------------------------------
@@ -71,19 +85,25 @@ async def start(request: Request) -> Response:
 
 
 def _too_many_misses(request: Request, code: str, problem: RateLimited) -> Response:
-    return render(request, "start.html", {"code": code, "problem": "rate_limited",
-                                          "wait": problem.retry_after},
-                  status=problem.status, headers=problem.headers())
+    return render(
+        request,
+        "start.html",
+        {"code": code, "problem": "rate_limited", "wait": problem.retry_after},
+        status=problem.status,
+        headers=problem.headers(),
+    )
 
 
 async def _no_live_session(request: Request, code: str) -> Response:
     """A code that is unknown, or whose session has ended: only a phone that took part
     is told it ended (a reload after the end); anyone else sees an unknown code."""
     if await rooms.ended_for_this_phone(request, code):
-        return render(request, "start.html", {"code": code, "problem": "ended"}, status=410,
-                      headers=NO_STORE)
-    return render(request, "start.html", {"code": code, "problem": "unknown"}, status=404,
-                  headers=NO_STORE)
+        return render(
+            request, "start.html", {"code": code, "problem": "ended"}, status=410, headers=NO_STORE
+        )
+    return render(
+        request, "start.html", {"code": code, "problem": "unknown"}, status=404, headers=NO_STORE
+    )
 
 
 async def _live_session_or_page(request: Request) -> tuple[str, str | Response]:
@@ -107,21 +127,36 @@ async def phone(request: Request) -> Response:
     return await _phone_page(request, code, found, saved=saved)
 
 
-async def _phone_page(request: Request, code: str, session_id: str, *, saved: bool = False,
-                      problem: TrifectaError | None = None,
-                      draft: dict[str, Any] | None = None) -> Response:
+async def _phone_page(
+    request: Request,
+    code: str,
+    session_id: str,
+    *,
+    saved: bool = False,
+    problem: TrifectaError | None = None,
+    draft: dict[str, Any] | None = None,
+) -> Response:
     store = request.state.store
     participant_id = await auth.participant_id(request, store, session_id)
     info = await store.session(session_id)
     answers = await store.answers_of(session_id, participant_id) if participant_id else {}
     if draft:
         answers = {**answers, **draft}
-    return render(request, "phone.html", {
-        "session": info, "code": code, "forms": phone_forms(info, answers),
-        "joined": participant_id is not None, "saved": saved,
-        "problem": problem.code if problem else None,
-        "problem_question": next(iter(draft), None) if draft else None},
-        status=problem.status if problem else 200, headers=NO_STORE)
+    return render(
+        request,
+        "phone.html",
+        {
+            "session": info,
+            "code": code,
+            "forms": phone_forms(info, answers),
+            "joined": participant_id is not None,
+            "saved": saved,
+            "problem": problem.code if problem else None,
+            "problem_question": next(iter(draft), None) if draft else None,
+        },
+        status=problem.status if problem else 200,
+        headers=NO_STORE,
+    )
 
 
 def phone_forms(info: SessionInfo, answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -130,16 +165,27 @@ def phone_forms(info: SessionInfo, answers: dict[str, Any]) -> list[dict[str, An
     shown = info.questions
     if info.mode == "presenter":
         shown = tuple(q for q in info.questions if q.id == info.current_question)
-    return [{"q": q, "state": info.question_states[q.id].state, "value": answers.get(q.id),
-             "answer_id": str(uuid.uuid4())} for q in shown]
+    return [
+        {
+            "q": q,
+            "state": info.question_states[q.id].state,
+            "value": answers.get(q.id),
+            "answer_id": str(uuid.uuid4()),
+        }
+        for q in shown
+    ]
 
 
 async def read_form(request: Request) -> dict[str, list[str]]:
     """An urlencoded form of at most FORM_LIMIT bytes, each name with its values."""
     body = await read_body(request, FORM_LIMIT, "form")
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
-                          max_num_fields=FORM_FIELDS, strict_parsing=False)
+        pairs = parse_qsl(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            max_num_fields=FORM_FIELDS,
+            strict_parsing=False,
+        )
     except (UnicodeDecodeError, ValueError):
         raise InvalidRequest("the form could not be read") from None
     fields: dict[str, list[str]] = {}
@@ -195,8 +241,10 @@ async def answer_form(request: Request) -> Response:
         value = form_value(question, fields) if question else None
         if question is not None:
             draft = {question.id: value}
-        body = parse_answer(AnswerRequest, {"id": (fields.get("id") or [""])[0],
-                                            "question": question_id, "value": value})
+        body = parse_answer(
+            AnswerRequest,
+            {"id": (fields.get("id") or [""])[0], "question": question_id, "value": value},
+        )
         token, participant_id = await rooms.join(request, session_id)
         await desk.record(await desk.prepare(session_id, participant_id, body))
         response: Response = RedirectResponse(f"/j/{code}?saved=1", status_code=303)
@@ -217,21 +265,35 @@ async def present(request: Request) -> Response:
         allowed = [s for s in request.session.get("presenter", []) if s != session_id]
         request.session["presenter"] = [*allowed[-49:], session_id]
         return RedirectResponse(request.url.remove_query_params("key"), status_code=303)
-    info = await store.session(session_id) if await auth.is_presenter(
-        request, store, session_id) else None
+    info = (
+        await store.session(session_id)
+        if await auth.is_presenter(request, store, session_id)
+        else None
+    )
     if info is None:
         return render(request, "forbidden.html", {}, status=403, headers=NO_STORE)
     base = request.state.settings.base_url
-    return render(request, "presenter.html", {
-        "session": info, "join_url": join_url(base, info.code),
-        "join_host": display_host(base), "spaced_code": spaced_code(info.code),
-        "organizer": auth.is_organizer(request)}, headers=NO_STORE)
+    return render(
+        request,
+        "presenter.html",
+        {
+            "session": info,
+            "join_url": join_url(base, info.code),
+            "join_host": display_host(base),
+            "spaced_code": spaced_code(info.code),
+            "organizer": auth.is_organizer(request),
+        },
+        headers=NO_STORE,
+    )
 
 
 def qr_svg(data: str) -> bytes:
     """A QR code as SVG: ECC M, the standard quiet zone of 4, dark on white."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4,
-                         image_factory=qrcode.image.svg.SvgPathFillImage)
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+        image_factory=qrcode.image.svg.SvgPathFillImage,
+    )
     code.add_data(data)
     code.make(fit=True)
     out = io.BytesIO()
@@ -249,8 +311,9 @@ async def join_qr(request: Request) -> Response:
     if info is None:
         raise Forbidden("this needs the session's presenter key or the organizer sign-in")
     svg = await asyncio.to_thread(qr_svg, join_url(request.state.settings.base_url, info.code))
-    return Response(svg, media_type="image/svg+xml",
-                    headers={"Cache-Control": "private, max-age=3600"})
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"}
+    )
 
 
 # -- organizers -----------------------------------------------------------------------------
@@ -275,8 +338,9 @@ async def console(request: Request) -> Response:
         return render(request, "signed_out.html", {}, status=401, headers=NO_STORE)
     surveys = sorted(request.state.surveys.values(), key=lambda s: s.title.lower())
     sessions = await request.state.store.sessions()
-    return render(request, "console.html", {"surveys": surveys, "sessions": sessions},
-                  headers=NO_STORE)
+    return render(
+        request, "console.html", {"surveys": surveys, "sessions": sessions}, headers=NO_STORE
+    )
 
 
 def routes() -> list[BaseRoute]:

@@ -50,8 +50,10 @@ async def find_live_session(conn: HTTPConnection, code: str) -> str | None:
     if wait > 0:
         if found is not None and await auth.participant_id(conn, store, found) is not None:
             return found
-        raise RateLimited(f"too many wrong codes from this network; try again in "
-                          f"{math.ceil(wait)} s", retry_after=math.ceil(wait))
+        raise RateLimited(
+            f"too many wrong codes from this network; try again in {math.ceil(wait)} s",
+            retry_after=math.ceil(wait),
+        )
     if found is None:
         doorman.misses.miss(key)
     return found
@@ -77,7 +79,9 @@ async def join(conn: HTTPConnection, session_id: str) -> tuple[str, int]:
         return token, known
     doorman: Doorman = conn.state.doorman
     if not doorman.joins.allow(client_key(conn)):
-        raise RateLimited(f"too many new participants from this network; try again in "
-                          f"{doorman.join_interval} s", retry_after=doorman.join_interval)
+        raise RateLimited(
+            f"too many new participants from this network; try again in {doorman.join_interval} s",
+            retry_after=doorman.join_interval,
+        )
     token = token or auth.new_token()
     return token, await store.join(session_id, auth.token_hash(token))

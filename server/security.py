@@ -11,9 +11,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import Forbidden, InvalidHost, TrifectaError, UnsupportedMediaType
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-       "form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -86,8 +88,9 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = list(HEADERS)
-                if not cacheable and not any(k.lower() == b"cache-control"
-                                             for k, _ in message.get("headers", [])):
+                if not cacheable and not any(
+                    k.lower() == b"cache-control" for k, _ in message.get("headers", [])
+                ):
                     extra.append(_NO_STORE)
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
@@ -98,16 +101,21 @@ class SecurityHeaders:
         path: str = scope["path"]
         host = headers.get(b"host", b"").decode("latin-1")
         if not path.startswith(_ANY_HOST) and not host_allowed(host, self.host_names):
-            return InvalidHost(f"this server does not answer to the name {host[:64]!r}; "
-                               "use its public address")
+            return InvalidHost(
+                f"this server does not answer to the name {host[:64]!r}; use its public address"
+            )
         if scope["type"] == "websocket" or scope["method"] not in _UNSAFE:
             return None
         if headers.get(b"sec-fetch-site") == b"cross-site":
             return Forbidden("cross-site requests are refused")
-        if (path.startswith("/api/") and scope["method"] in _WITH_BODY
-                and _media_type(headers) != "application/json"):
-            return UnsupportedMediaType("send the body as JSON, with Content-Type: "
-                                        "application/json")
+        if (
+            path.startswith("/api/")
+            and scope["method"] in _WITH_BODY
+            and _media_type(headers) != "application/json"
+        ):
+            return UnsupportedMediaType(
+                "send the body as JSON, with Content-Type: application/json"
+            )
         return None
 
 
@@ -116,8 +124,13 @@ async def _refuse(scope: Scope, send: Send, error: TrifectaError) -> None:
         await send({"type": "websocket.close", "code": 4403, "reason": error.code})
         return
     body = json.dumps(error.as_json()).encode()
-    await send({"type": "http.response.start", "status": error.status,
-                "headers": [(b"content-type", b"application/json"), _NO_STORE, *HEADERS]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [(b"content-type", b"application/json"), _NO_STORE, *HEADERS],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -135,7 +148,12 @@ class SignedSessions:
             return
         if self._inner is None:
             secret = scope["app"].state.cookie_secret
-            self._inner = SessionMiddleware(self.app, secret_key=secret,
-                                            session_cookie="trifecta_session", same_site="lax",
-                                            https_only=self.https_only, max_age=14 * 24 * 3600)
+            self._inner = SessionMiddleware(
+                self.app,
+                secret_key=secret,
+                session_cookie="trifecta_session",
+                same_site="lax",
+                https_only=self.https_only,
+                max_age=14 * 24 * 3600,
+            )
         await self._inner(scope, receive, send)

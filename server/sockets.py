@@ -103,9 +103,14 @@ async def participant_socket(ws: WebSocket) -> None:
     participant_id = await auth.participant_id(ws, store, session_id)
     info = await store.session(session_id)
     own = await store.answers_of(session_id, participant_id) if participant_id else {}
-    state = encode({"type": "state", "joined": participant_id is not None,
-                    "session": session_json(info, ws.state.settings.base_url,
-                                            for_participant=True), "answers": own})
+    state = encode(
+        {
+            "type": "state",
+            "joined": participant_id is not None,
+            "session": session_json(info, ws.state.settings.base_url, for_participant=True),
+            "answers": own,
+        }
+    )
     if participant_id is None:
         await ws.send_text(state)
         await ws.close(CLOSE_NOT_JOINED, "join this session first (POST /api/join/{code})")
@@ -122,13 +127,13 @@ async def participant_socket(ws: WebSocket) -> None:
 
 
 async def _refuse(ws: WebSocket, error: TrifectaError, close_code: int) -> None:
-    await ws.send_text(encode({"type": "error", "id": None, "code": error.code,
-                               "message": error.message}))
+    await ws.send_text(
+        encode({"type": "error", "id": None, "code": error.code, "message": error.message})
+    )
     await ws.close(close_code)
 
 
-async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
-                       participant_id: int) -> None:
+async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str, participant_id: int) -> None:
     desk: AnswerDesk = ws.state.desk
     in_flight = asyncio.Semaphore(IN_FLIGHT_LIMIT)
     receipts = desk.receipts(_replier(outlet, in_flight))
@@ -150,8 +155,9 @@ async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str,
             sender.cancel()
 
 
-async def _prepare(desk: AnswerDesk, outlet: Outlet, raw: str | bytes, session_id: str,
-                   participant_id: int) -> Answer | None:
+async def _prepare(
+    desk: AnswerDesk, outlet: Outlet, raw: str | bytes, session_id: str, participant_id: int
+) -> Answer | None:
     """Parse and check one message; on a problem, queue an error reply and return None."""
     message_id = None
     try:
@@ -163,13 +169,15 @@ async def _prepare(desk: AnswerDesk, outlet: Outlet, raw: str | bytes, session_i
             outlet.offer(encode({"type": "pong"}))
             return None
         if data.get("type") != "answer":
-            raise UnknownMessageType(f"unknown message type {str(data.get('type'))[:32]!r}; "
-                                     "send 'answer' or 'ping'")
+            raise UnknownMessageType(
+                f"unknown message type {str(data.get('type'))[:32]!r}; send 'answer' or 'ping'"
+            )
         message = parse_answer(AnswerMessage, data)
         return await desk.prepare(session_id, participant_id, message)
     except TrifectaError as e:
-        outlet.offer(encode({"type": "error", "id": message_id, "code": e.code,
-                             "message": e.message}))
+        outlet.offer(
+            encode({"type": "error", "id": message_id, "code": e.code, "message": e.message})
+        )
         return None
 
 
@@ -177,8 +185,16 @@ def _replier(outlet: Outlet, in_flight: asyncio.Semaphore) -> Reply:
     def reply(answer: Answer, outcome: Recorded | TrifectaError) -> None:
         in_flight.release()
         if isinstance(outcome, TrifectaError):
-            outlet.offer(encode({"type": "error", "id": answer.client_id, "code": outcome.code,
-                                 "message": outcome.message}))
+            outlet.offer(
+                encode(
+                    {
+                        "type": "error",
+                        "id": answer.client_id,
+                        "code": outcome.code,
+                        "message": outcome.message,
+                    }
+                )
+            )
         else:
             outlet.offer(ack_text(answer.client_id, outcome.value))
 
@@ -190,8 +206,9 @@ async def presenter_socket(ws: WebSocket) -> None:
     store, hub = ws.state.store, ws.state.hub
     session_id = ws.path_params["session_id"]
     uses_cookie = auth.bearer(ws) is None
-    if (uses_cookie and not origin_allowed(ws)) or not await auth.is_presenter(ws, store,
-                                                                               session_id):
+    if (uses_cookie and not origin_allowed(ws)) or not await auth.is_presenter(
+        ws, store, session_id
+    ):
         await ws.close(CLOSE_FORBIDDEN, "presenter key or organizer sign-in required")
         return
     if await store.session(session_id) is None:
@@ -222,4 +239,3 @@ def _offer_to(outlet: Outlet) -> Any:
         outlet.offer(encode(message))
 
     return send
-

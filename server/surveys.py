@@ -151,17 +151,27 @@ def build_questions(specs: list[QuestionSpec]) -> tuple[Question, ...]:
     out = []
     for position, spec in enumerate(specs):
         qid = spec.id or _unique(f"q{position + 1}", taken)
-        common: dict[str, object] = dict(id=qid, kind=spec.kind, prompt=spec.prompt,
-                                         position=position, segment=spec.segment,
-                                         brief=spec.brief)
+        common: dict[str, object] = dict(
+            id=qid,
+            kind=spec.kind,
+            prompt=spec.prompt,
+            position=position,
+            segment=spec.segment,
+            brief=spec.brief,
+        )
         extra: dict[str, object]
         if isinstance(spec, SingleChoiceSpec | MultipleChoiceSpec):
             extra = {"options": _choices(spec.options, "option")}
             if isinstance(spec, MultipleChoiceSpec):
                 extra["max_choices"] = spec.max_choices or len(spec.options)
         elif isinstance(spec, ScaleSpec):
-            extra = dict(statements=_choices(spec.statements, "statement"), min=spec.min,
-                         max=spec.max, min_label=spec.min_label, max_label=spec.max_label)
+            extra = dict(
+                statements=_choices(spec.statements, "statement"),
+                min=spec.min,
+                max=spec.max,
+                min_label=spec.min_label,
+                max_label=spec.max_label,
+            )
         else:
             extra = {"max_length": spec.max_length}
         out.append(Question(**common, **extra))  # type: ignore[arg-type]

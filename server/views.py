@@ -12,8 +12,9 @@ def join_url(base_url: str, code: str) -> str:
     return f"{base_url}/j/{code}"
 
 
-def session_json(info: SessionInfo, base_url: str, *, for_participant: bool = False
-                 ) -> dict[str, Any]:
+def session_json(
+    info: SessionInfo, base_url: str, *, for_participant: bool = False
+) -> dict[str, Any]:
     """A session with its questions and their states. Phones in presenter mode see only
     the current question, so nobody reads ahead of the facilitator."""
     shown = info.questions
@@ -22,12 +23,20 @@ def session_json(info: SessionInfo, base_url: str, *, for_participant: bool = Fa
     questions = []
     for q in shown:
         state = info.question_states[q.id]
-        questions.append({**question_json(q), "state": state.state,
-                          "results_visible": state.results_visible})
-    return {"id": info.id, "code": info.code, "title": info.title, "mode": info.mode,
-            "state": info.state, "current_question": info.current_question,
-            "created_at": info.created_at, "join_url": join_url(base_url, info.code),
-            "questions": questions}
+        questions.append(
+            {**question_json(q), "state": state.state, "results_visible": state.results_visible}
+        )
+    return {
+        "id": info.id,
+        "code": info.code,
+        "title": info.title,
+        "mode": info.mode,
+        "state": info.state,
+        "current_question": info.current_question,
+        "created_at": info.created_at,
+        "join_url": join_url(base_url, info.code),
+        "questions": questions,
+    }
 
 
 def results_json(results: ResultMap) -> list[dict[str, Any]]:

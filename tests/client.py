@@ -16,12 +16,25 @@ from websockets.asyncio.client import ClientConnection, connect
 from .conftest import RunningServer
 
 SIMPLE_QUESTIONS: list[dict[str, Any]] = [
-    {"kind": "single_choice", "prompt": "Which group are you part of?",
-     "options": ["Learner", "Leader", "L&D"], "segment": True},
-    {"kind": "multiple_choice", "prompt": "What gets in the way?",
-     "options": ["Time", "Tools", "Support", "Clarity"], "max_choices": 2},
-    {"kind": "scale", "prompt": "How true is this today?", "min": 1, "max": 5,
-     "statements": ["Goals are clear", "Metrics are agreed"]},
+    {
+        "kind": "single_choice",
+        "prompt": "Which group are you part of?",
+        "options": ["Learner", "Leader", "L&D"],
+        "segment": True,
+    },
+    {
+        "kind": "multiple_choice",
+        "prompt": "What gets in the way?",
+        "options": ["Time", "Tools", "Support", "Clarity"],
+        "max_choices": 2,
+    },
+    {
+        "kind": "scale",
+        "prompt": "How true is this today?",
+        "min": 1,
+        "max": 5,
+        "statements": ["Goals are clear", "Metrics are agreed"],
+    },
     {"kind": "open_text", "prompt": "Tell us a story", "max_length": 50},
 ]
 
@@ -29,8 +42,11 @@ SIMPLE_QUESTIONS: list[dict[str, Any]] = [
 class Organizer:
     def __init__(self, server: RunningServer) -> None:
         self.server = server
-        self.http = httpx2.AsyncClient(base_url=server.url, timeout=30, headers={
-            "Authorization": f"Bearer {server.admin_token}"})
+        self.http = httpx2.AsyncClient(
+            base_url=server.url,
+            timeout=30,
+            headers={"Authorization": f"Bearer {server.admin_token}"},
+        )
 
     async def __aenter__(self) -> Organizer:
         return self
@@ -38,10 +54,17 @@ class Organizer:
     async def __aexit__(self, *exc: object) -> None:
         await self.http.aclose()
 
-    async def create(self, *, mode: str = "self_paced",
-                     questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        r = await self.http.post("/api/sessions", json={
-            "title": "Test session", "mode": mode, "questions": questions or SIMPLE_QUESTIONS})
+    async def create(
+        self, *, mode: str = "self_paced", questions: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        r = await self.http.post(
+            "/api/sessions",
+            json={
+                "title": "Test session",
+                "mode": mode,
+                "questions": questions or SIMPLE_QUESTIONS,
+            },
+        )
         assert r.status_code == 201, r.text
         created: dict[str, Any] = r.json()
         session = await self.session(created["id"])
@@ -88,14 +111,19 @@ class Phone:
     def token(self) -> str:
         return str(self.http.cookies.get("trifecta_pid"))
 
-    async def answer_http(self, question: str, value: Any,
-                          answer_id: str | None = None) -> httpx2.Response:
-        return await self.http.post(f"/api/sessions/{self.session_id}/responses", json={
-            "id": answer_id or str(uuid.uuid4()), "question": question, "value": value})
+    async def answer_http(
+        self, question: str, value: Any, answer_id: str | None = None
+    ) -> httpx2.Response:
+        return await self.http.post(
+            f"/api/sessions/{self.session_id}/responses",
+            json={"id": answer_id or str(uuid.uuid4()), "question": question, "value": value},
+        )
 
     async def connect(self, code: str) -> dict[str, Any]:
-        self.ws = await connect(f"{self.server.ws_url}/ws/session/{code}",
-                                additional_headers={"Cookie": f"trifecta_pid={self.token}"})
+        self.ws = await connect(
+            f"{self.server.ws_url}/ws/session/{code}",
+            additional_headers={"Cookie": f"trifecta_pid={self.token}"},
+        )
         state: dict[str, Any] = json.loads(await self.ws.recv())
         assert state["type"] == "state", state
         return state
@@ -112,10 +140,17 @@ class Phone:
             if message["type"] in ("ack", "error"):
                 return message
 
-    async def answer_ws(self, question: str, value: Any,
-                        answer_id: str | None = None) -> dict[str, Any]:
-        await self.send({"type": "answer", "id": answer_id or str(uuid.uuid4()),
-                         "question": question, "value": value})
+    async def answer_ws(
+        self, question: str, value: Any, answer_id: str | None = None
+    ) -> dict[str, Any]:
+        await self.send(
+            {
+                "type": "answer",
+                "id": answer_id or str(uuid.uuid4()),
+                "question": question,
+                "value": value,
+            }
+        )
         return await self.reply()
 
 

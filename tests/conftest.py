@@ -53,11 +53,21 @@ class RunningServer:
         env = {**os.environ, "TRIFECTA_ADMIN_TOKEN": self.admin_token, **self.extra_env}
         if not self.admin_token:  # let the server create and keep its own
             env.pop("TRIFECTA_ADMIN_TOKEN")
-        args = [sys.executable, "-m", "server", "serve", "--port", str(self.port),
-                "--database", f"sqlite:///{self.data_dir / 'trifecta.db'}", *self.extra_args]
+        args = [
+            sys.executable,
+            "-m",
+            "server",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database",
+            f"sqlite:///{self.data_dir / 'trifecta.db'}",
+            *self.extra_args,
+        ]
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the handle
-            self.process = subprocess.Popen(args, cwd=self.data_dir, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                args, cwd=self.data_dir, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         self._wait_healthy()
         return self
 
@@ -97,8 +107,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One shared server for tests that each create their own session. The whole suite
     comes from one address, so the per-address limits on wrong codes and new participants
     are lifted here; tests of those limits start servers of their own."""
-    running = RunningServer(tmp_path_factory.mktemp("server"), extra_args=(
-        "--code-misses", "1000000", "--joins-per-minute", "1000000")).start()
+    running = RunningServer(
+        tmp_path_factory.mktemp("server"),
+        extra_args=("--code-misses", "1000000", "--joins-per-minute", "1000000"),
+    ).start()
     yield running
     running.stop()
 
@@ -125,8 +137,20 @@ class RedisServer:
         if redis_bin is None:
             pytest.fail("redis-server is missing: scripts/test installs it")
         self.process = subprocess.Popen(
-            [redis_bin, "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--bind", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            [
+                redis_bin,
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--bind",
+                "127.0.0.1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:

@@ -20,25 +20,49 @@ JSON = {"content-type": "application/json"}
 
 # The contract: every error code with its HTTP status (README, server/errors.py).
 STATUS = {
-    "malformed_json": 400, "unknown_message_type": 400, "invalid_request": 422,
-    "invalid_answer_id": 422, "payload_too_large": 413, "rate_limited": 429,
-    "unauthorized": 401, "forbidden": 403, "not_joined": 401, "not_found": 404,
-    "unknown_session": 404, "unknown_template": 404, "unknown_question": 404,
-    "unknown_option": 422, "unknown_statement": 422, "invalid_value": 422,
-    "out_of_range": 422, "too_many_choices": 422, "duplicate_choice": 422,
-    "text_too_long": 422, "question_locked": 409, "question_not_open": 409,
-    "session_ended": 409, "unsupported_media_type": 415, "invalid_host": 421,
+    "malformed_json": 400,
+    "unknown_message_type": 400,
+    "invalid_request": 422,
+    "invalid_answer_id": 422,
+    "payload_too_large": 413,
+    "rate_limited": 429,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_joined": 401,
+    "not_found": 404,
+    "unknown_session": 404,
+    "unknown_template": 404,
+    "unknown_question": 404,
+    "unknown_option": 422,
+    "unknown_statement": 422,
+    "invalid_value": 422,
+    "out_of_range": 422,
+    "too_many_choices": 422,
+    "duplicate_choice": 422,
+    "text_too_long": 422,
+    "question_locked": 409,
+    "question_not_open": 409,
+    "session_ended": 409,
+    "unsupported_media_type": 415,
+    "invalid_host": 421,
     "not_storable": 422,
 }
 BODY_LIMIT = 64 * 1024
 OMIT: Any = object()  # leave this field out of the answer
 
 # What two phones answered before each bad request: a wrongly stored answer would change it.
-SEED = {"q1": "learner", "q2": ["time", "tools"],
-        "q3": {"goals-are-clear": 4, "metrics-are-agreed": 2},
-        "q4": "We never agreed what success looks like"}
-NEIGHBOUR_SEED = {"q1": "l-d", "q2": ["clarity"], "q3": {"goals-are-clear": 2},
-                  "q4": "Too many tools"}
+SEED = {
+    "q1": "learner",
+    "q2": ["time", "tools"],
+    "q3": {"goals-are-clear": 4, "metrics-are-agreed": 2},
+    "q4": "We never agreed what success looks like",
+}
+NEIGHBOUR_SEED = {
+    "q1": "l-d",
+    "q2": ["clarity"],
+    "q3": {"goals-are-clear": 2},
+    "q4": "Too many tools",
+}
 
 
 def answer(question: str = "q1", value: Any = "learner", **changes: Any) -> dict[str, Any]:
@@ -70,54 +94,108 @@ BAD_ANSWERS = [
     BadAnswer("missing value", answer(value=OMIT), "invalid_value", "'value'"),
     BadAnswer("unknown field", answer(weight=10), "invalid_request", "weight"),
     BadAnswer("unknown option", answer("q1", "ceo"), "unknown_option", "'ceo'"),
-    BadAnswer("object where an option id belongs", answer("q1", {"id": "learner"}),
-              "invalid_value", "'q1' takes one option id"),
-    BadAnswer("list for a single choice", answer("q1", ["learner"]), "invalid_value",
-              "'q1' takes one option id"),
+    BadAnswer(
+        "object where an option id belongs",
+        answer("q1", {"id": "learner"}),
+        "invalid_value",
+        "'q1' takes one option id",
+    ),
+    BadAnswer(
+        "list for a single choice",
+        answer("q1", ["learner"]),
+        "invalid_value",
+        "'q1' takes one option id",
+    ),
     BadAnswer("number for a single choice", answer("q1", 1), "invalid_value", "'q1'"),
     BadAnswer("null for a single choice", answer("q1", None), "invalid_value", "'q1'"),
-    BadAnswer("option id where a list belongs", answer("q2", "time"), "invalid_value",
-              "'q2' takes a list"),
-    BadAnswer("objects in a choice list", answer("q2", [{"id": "time"}]), "invalid_value",
-              "'q2' takes a list"),
+    BadAnswer(
+        "option id where a list belongs", answer("q2", "time"), "invalid_value", "'q2' takes a list"
+    ),
+    BadAnswer(
+        "objects in a choice list",
+        answer("q2", [{"id": "time"}]),
+        "invalid_value",
+        "'q2' takes a list",
+    ),
     BadAnswer("no choices", answer("q2", []), "invalid_value", "at least one"),
-    BadAnswer("unknown option among choices", answer("q2", ["time", "money"]),
-              "unknown_option", "'money'"),
-    BadAnswer("more choices than allowed", answer("q2", ["time", "tools", "support"]),
-              "too_many_choices", "at most 2 choices, got 3"),
-    BadAnswer("duplicate choices", answer("q2", ["time", "time"]), "duplicate_choice",
-              "same option twice"),
-    BadAnswer("number where statements belong", answer("q3", 3), "invalid_value",
-              "'q3' takes an object"),
+    BadAnswer(
+        "unknown option among choices", answer("q2", ["time", "money"]), "unknown_option", "'money'"
+    ),
+    BadAnswer(
+        "more choices than allowed",
+        answer("q2", ["time", "tools", "support"]),
+        "too_many_choices",
+        "at most 2 choices, got 3",
+    ),
+    BadAnswer(
+        "duplicate choices", answer("q2", ["time", "time"]), "duplicate_choice", "same option twice"
+    ),
+    BadAnswer(
+        "number where statements belong", answer("q3", 3), "invalid_value", "'q3' takes an object"
+    ),
     BadAnswer("no statements", answer("q3", {}), "invalid_value", "at least one statement"),
-    BadAnswer("unknown statement", answer("q3", {"budget-is-set": 3}), "unknown_statement",
-              "'budget-is-set'"),
-    BadAnswer("number above max", answer("q3", {"goals-are-clear": 6}), "out_of_range",
-              "from 1 to 5"),
-    BadAnswer("number below min", answer("q3", {"goals-are-clear": 0}), "out_of_range",
-              "from 1 to 5"),
-    BadAnswer("negative number", answer("q3", {"metrics-are-agreed": -2}), "out_of_range",
-              "'metrics-are-agreed'"),
-    BadAnswer("huge number", answer("q3", {"goals-are-clear": 10**30}), "out_of_range",
-              "from 1 to 5"),
-    BadAnswer("fraction", answer("q3", {"goals-are-clear": 2.5}), "invalid_value",
-              "whole number"),
-    BadAnswer("float with a zero fraction", answer("q3", {"goals-are-clear": 3.0}),
-              "invalid_value", "whole number"),
-    BadAnswer("boolean where a number belongs", answer("q3", {"goals-are-clear": True}),
-              "invalid_value", "whole number"),
-    BadAnswer("number as a string", answer("q3", {"goals-are-clear": "3"}), "invalid_value",
-              "whole number"),
-    BadAnswer("null where a number belongs", answer("q3", {"goals-are-clear": None}),
-              "invalid_value", "whole number"),
-    BadAnswer("text over max_length", answer("q4", "x" * 51), "text_too_long",
-              "at most 50 characters, got 51"),
+    BadAnswer(
+        "unknown statement",
+        answer("q3", {"budget-is-set": 3}),
+        "unknown_statement",
+        "'budget-is-set'",
+    ),
+    BadAnswer(
+        "number above max", answer("q3", {"goals-are-clear": 6}), "out_of_range", "from 1 to 5"
+    ),
+    BadAnswer(
+        "number below min", answer("q3", {"goals-are-clear": 0}), "out_of_range", "from 1 to 5"
+    ),
+    BadAnswer(
+        "negative number",
+        answer("q3", {"metrics-are-agreed": -2}),
+        "out_of_range",
+        "'metrics-are-agreed'",
+    ),
+    BadAnswer(
+        "huge number", answer("q3", {"goals-are-clear": 10**30}), "out_of_range", "from 1 to 5"
+    ),
+    BadAnswer("fraction", answer("q3", {"goals-are-clear": 2.5}), "invalid_value", "whole number"),
+    BadAnswer(
+        "float with a zero fraction",
+        answer("q3", {"goals-are-clear": 3.0}),
+        "invalid_value",
+        "whole number",
+    ),
+    BadAnswer(
+        "boolean where a number belongs",
+        answer("q3", {"goals-are-clear": True}),
+        "invalid_value",
+        "whole number",
+    ),
+    BadAnswer(
+        "number as a string",
+        answer("q3", {"goals-are-clear": "3"}),
+        "invalid_value",
+        "whole number",
+    ),
+    BadAnswer(
+        "null where a number belongs",
+        answer("q3", {"goals-are-clear": None}),
+        "invalid_value",
+        "whole number",
+    ),
+    BadAnswer(
+        "text over max_length",
+        answer("q4", "x" * 51),
+        "text_too_long",
+        "at most 50 characters, got 51",
+    ),
     BadAnswer("blank text", answer("q4", "   "), "invalid_value", "'q4' needs some visible"),
-    BadAnswer("only invisible characters",
-              answer("q4", "\u200b\u200d\ufeff\u2060\u3164\u2800\ufe0f \u200e"),
-              "invalid_value", "'q4' needs some visible"),
-    BadAnswer("list where text belongs", answer("q4", ["a story"]), "invalid_value",
-              "'q4' takes text"),
+    BadAnswer(
+        "only invisible characters",
+        answer("q4", "\u200b\u200d\ufeff\u2060\u3164\u2800\ufe0f \u200e"),
+        "invalid_value",
+        "'q4' needs some visible",
+    ),
+    BadAnswer(
+        "list where text belongs", answer("q4", ["a story"]), "invalid_value", "'q4' takes text"
+    ),
 ]
 
 
@@ -172,7 +250,8 @@ async def assert_still_answers(room: Room) -> None:
 # -- answers ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("bad", BAD_ANSWERS, ids=lambda bad: bad.name)
 async def test_bad_answer_is_refused_with_its_code_and_changes_nothing(
-        room: Room, bad: BadAnswer) -> None:
+    room: Room, bad: BadAnswer
+) -> None:
     before = await room.results()
     r = await room.phone.http.post(room.responses_url, json=bad.body)
     assert_error(r, bad.code, bad.names)
@@ -185,41 +264,74 @@ BAD_BODIES = [
     ("not JSON", b'{"id": "1", question', "malformed_json", "not valid JSON"),
     ("empty body", b"", "malformed_json", "not valid JSON"),
     ("not UTF-8", b"\xff\xfe\xfd", "malformed_json", "not valid UTF-8"),
-    ("UTF-8-encoded lone surrogate", (f'{{"id": "{uuid.uuid4()}", "question": "q4", '
-                                      '"value": "a story ').encode() + b'\xed\xa0\x80"}',
-     "malformed_json", "not valid UTF-8"),
-    ("UTF-16", f'{{"id": "{uuid.uuid4()}", "question": "q4", "value": "x"}}'.encode("utf-16"),
-     "malformed_json", "not valid UTF-8"),
+    (
+        "UTF-8-encoded lone surrogate",
+        (f'{{"id": "{uuid.uuid4()}", "question": "q4", "value": "a story ').encode()
+        + b'\xed\xa0\x80"}',
+        "malformed_json",
+        "not valid UTF-8",
+    ),
+    (
+        "UTF-16",
+        f'{{"id": "{uuid.uuid4()}", "question": "q4", "value": "x"}}'.encode("utf-16"),
+        "malformed_json",
+        "not valid UTF-8",
+    ),
     ("truncated", b'{"id": "' + str(uuid.uuid4()).encode(), "malformed_json", "not valid JSON"),
     ("a list", b'[{"question": "q1"}]', "invalid_request", "body"),
     ("a string", b'"learner"', "invalid_request", "body"),
     ("null", b"null", "invalid_request", "body"),
     ("nested too deeply", b"[" * 5000, "malformed_json", "nested too deeply"),
-    ("value nested too deeply", (f'{{"id": "{uuid.uuid4()}", "question": "q3", '
-                                 f'"value": {NESTED}}}').encode(),
-     "malformed_json", "nested too deeply"),
-    ("lone surrogate escape in text", (f'{{"id": "{uuid.uuid4()}", "question": "q4", '
-                                       '"value": "a story \\ud800"}').encode(),
-     "malformed_json", "lone surrogate"),
-    ("lone surrogate escape in a key", (f'{{"id": "{uuid.uuid4()}", "question": "q3", '
-                                       '"value": {"\\udfff": 3}}').encode(),
-     "malformed_json", "lone surrogate"),
-    ("NaN where a number belongs", (f'{{"id": "{uuid.uuid4()}", "question": "q3", '
-                                    '"value": {"goals-are-clear": NaN}}').encode(),
-     "invalid_value", "whole number"),
-    ("Infinity where a number belongs", (f'{{"id": "{uuid.uuid4()}", "question": "q3", '
-                                         '"value": {"goals-are-clear": Infinity}}').encode(),
-     "invalid_value", "whole number"),
+    (
+        "value nested too deeply",
+        (f'{{"id": "{uuid.uuid4()}", "question": "q3", "value": {NESTED}}}').encode(),
+        "malformed_json",
+        "nested too deeply",
+    ),
+    (
+        "lone surrogate escape in text",
+        (f'{{"id": "{uuid.uuid4()}", "question": "q4", "value": "a story \\ud800"}}').encode(),
+        "malformed_json",
+        "lone surrogate",
+    ),
+    (
+        "lone surrogate escape in a key",
+        (f'{{"id": "{uuid.uuid4()}", "question": "q3", "value": {{"\\udfff": 3}}}}').encode(),
+        "malformed_json",
+        "lone surrogate",
+    ),
+    (
+        "NaN where a number belongs",
+        (
+            f'{{"id": "{uuid.uuid4()}", "question": "q3", "value": {{"goals-are-clear": NaN}}}}'
+        ).encode(),
+        "invalid_value",
+        "whole number",
+    ),
+    (
+        "Infinity where a number belongs",
+        (
+            f'{{"id": "{uuid.uuid4()}", "question": "q3", '
+            '"value": {"goals-are-clear": Infinity}}'
+        ).encode(),
+        "invalid_value",
+        "whole number",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("body", "code", "names"), [case[1:] for case in BAD_BODIES],
-                         ids=[case[0] for case in BAD_BODIES])
+@pytest.mark.parametrize(
+    ("body", "code", "names"),
+    [case[1:] for case in BAD_BODIES],
+    ids=[case[0] for case in BAD_BODIES],
+)
 async def test_bad_body_is_refused_with_its_code_and_changes_nothing(
-        room: Room, body: bytes, code: str, names: str) -> None:
+    room: Room, body: bytes, code: str, names: str
+) -> None:
     before = await room.results()
-    r = await room.phone.http.post(room.responses_url, content=body,
-                                   headers={"content-type": "application/json"})
+    r = await room.phone.http.post(
+        room.responses_url, content=body, headers={"content-type": "application/json"}
+    )
     assert_error(r, code, names)
     assert await room.results() == before
     await assert_still_answers(room)
@@ -233,15 +345,15 @@ async def _chunks(total: int, size: int = 8 * 1024) -> AsyncIterator[bytes]:
 
 
 @pytest.mark.parametrize("framing", ["content-length", "chunked"])
-async def test_body_over_64_kib_is_refused_as_payload_too_large(room: Room,
-                                                                 framing: str) -> None:
+async def test_body_over_64_kib_is_refused_as_payload_too_large(room: Room, framing: str) -> None:
     before = await room.results()
     text = "x" * (BODY_LIMIT + 1)
     if framing == "content-length":
         r = await room.phone.http.post(room.responses_url, json=answer("q4", text))
     else:  # no Content-Length: the server counts while it reads
-        r = await room.phone.http.post(room.responses_url, content=_chunks(BODY_LIMIT + 1),
-                                       headers=JSON)
+        r = await room.phone.http.post(
+            room.responses_url, content=_chunks(BODY_LIMIT + 1), headers=JSON
+        )
     assert_error(r, "payload_too_large", str(BODY_LIMIT))
     assert await room.results() == before
     await assert_still_answers(room)
@@ -249,8 +361,7 @@ async def test_body_over_64_kib_is_refused_as_payload_too_large(room: Room,
 
 async def test_body_under_64_kib_is_read_and_its_text_refused_as_too_long(room: Room) -> None:
     before = await room.results()
-    r = await room.phone.http.post(room.responses_url,
-                                   json=answer("q4", "x" * (BODY_LIMIT - 200)))
+    r = await room.phone.http.post(room.responses_url, json=answer("q4", "x" * (BODY_LIMIT - 200)))
     assert_error(r, "text_too_long", "at most 50 characters")
     assert await room.results() == before
 
@@ -283,7 +394,8 @@ async def test_answer_to_question_not_yet_open_is_refused(server: RunningServer)
 
 
 async def test_answer_after_session_ended_is_refused_but_a_retry_stays_duplicate(
-        room: Room) -> None:
+    room: Room,
+) -> None:
     stored_id = str(uuid.uuid4())
     assert (await room.phone.answer_http("q1", "leader", stored_id)).status_code == 201
     await room.org.control(room.id, "end")
@@ -297,13 +409,19 @@ async def test_answer_after_session_ended_is_refused_but_a_retry_stays_duplicate
     assert_error(r, "not_found", room.session["code"])  # README: no live session, this code
 
 
-NOT_JOINED = ["no cookie", "unknown cookie", "malformed cookie", "cookie of another session",
-              "session that does not exist"]
+NOT_JOINED = [
+    "no cookie",
+    "unknown cookie",
+    "malformed cookie",
+    "cookie of another session",
+    "session that does not exist",
+]
 
 
 @pytest.mark.parametrize("who", NOT_JOINED)
-async def test_answer_without_joining_is_refused(server: RunningServer, room: Room,
-                                                 who: str) -> None:
+async def test_answer_without_joining_is_refused(
+    server: RunningServer, room: Room, who: str
+) -> None:
     stranger = Phone(server)
     url = room.responses_url
     if who == "unknown cookie":
@@ -343,17 +461,18 @@ BAD_CONTROLS = [
     ("unknown action", {"action": "reset", "question": "q1"}, "invalid_request", "action"),
     ("missing action", {"question": "q1"}, "invalid_request", "action"),
     ("missing question", {"action": "lock"}, "invalid_request", "needs a 'question'"),
-    ("question a list", {"action": "lock", "question": ["q1"]}, "invalid_request",
-     "question"),
+    ("question a list", {"action": "lock", "question": ["q1"]}, "invalid_request", "question"),
     ("unknown field", {"action": "end", "force": True}, "invalid_request", "force"),
     ("not an object", ["end"], "invalid_request", "body"),
 ]
 
 
-@pytest.mark.parametrize(("body", "code", "names"), [c[1:] for c in BAD_CONTROLS],
-                         ids=[c[0] for c in BAD_CONTROLS])
-async def test_bad_control_is_refused_and_changes_nothing(room: Room, body: Any, code: str,
-                                                          names: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "code", "names"), [c[1:] for c in BAD_CONTROLS], ids=[c[0] for c in BAD_CONTROLS]
+)
+async def test_bad_control_is_refused_and_changes_nothing(
+    room: Room, body: Any, code: str, names: str
+) -> None:
     before = await room.org.session(room.id)
     r = await room.org.http.post(f"/api/sessions/{room.id}/control", json=body)
     assert_error(r, code, names)
@@ -363,8 +482,9 @@ async def test_bad_control_is_refused_and_changes_nothing(room: Room, body: Any,
 
 async def test_control_with_malformed_json_is_refused(room: Room) -> None:
     before = await room.org.session(room.id)
-    r = await room.org.http.post(f"/api/sessions/{room.id}/control", content=b"{action: end}",
-                                 headers=JSON)
+    r = await room.org.http.post(
+        f"/api/sessions/{room.id}/control", content=b"{action: end}", headers=JSON
+    )
     assert_error(r, "malformed_json", "not valid JSON")
     assert await room.org.session(room.id) == before
 
@@ -378,10 +498,12 @@ BAD_MODERATIONS = [
 ]
 
 
-@pytest.mark.parametrize(("body", "code", "names"), [c[1:] for c in BAD_MODERATIONS],
-                         ids=[c[0] for c in BAD_MODERATIONS])
-async def test_bad_moderation_is_refused_and_changes_nothing(room: Room, body: Any, code: str,
-                                                             names: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "code", "names"), [c[1:] for c in BAD_MODERATIONS], ids=[c[0] for c in BAD_MODERATIONS]
+)
+async def test_bad_moderation_is_refused_and_changes_nothing(
+    room: Room, body: Any, code: str, names: str
+) -> None:
     before = await room.results()
     r = await room.org.http.post(f"/api/sessions/{room.id}/moderation", json=body)
     assert_error(r, code, names)
@@ -395,37 +517,70 @@ async def test_moderating_an_answer_of_another_session_is_refused(room: Room) ->
     await seed(phone, {"q4": "A story from elsewhere"})
     item = (await room.org.results(other["id"]))["q4"]["result"]["items"][0]["id"]
     before = await room.org.results(other["id"])
-    r = await room.org.http.post(f"/api/sessions/{room.id}/moderation",
-                                 json={"item": item, "hidden": True})
+    r = await room.org.http.post(
+        f"/api/sessions/{room.id}/moderation", json={"item": item, "hidden": True}
+    )
     assert_error(r, "not_found", item)
     assert await room.org.results(other["id"]) == before
     await phone.close()
 
 
 BAD_SESSIONS = [
-    ("unknown template", {"template": "no-such-template"}, "unknown_template",
-     "'no-such-template'"),
+    (
+        "unknown template",
+        {"template": "no-such-template"},
+        "unknown_template",
+        "'no-such-template'",
+    ),
     ("neither template nor questions", {"title": "x"}, "invalid_request", "template"),
-    ("template and questions", {"template": "alignment-pulse-check", "title": "x",
-                                "questions": [{"kind": "open_text", "prompt": "p"}]},
-     "invalid_request", "not both"),
-    ("questions without title", {"questions": [{"kind": "open_text", "prompt": "p"}]},
-     "invalid_request", "'title'"),
-    ("unknown kind", {"title": "x", "questions": [{"kind": "ranking", "prompt": "p"}]},
-     "invalid_request", "questions.0"),
-    ("scale max below min", {"title": "x", "questions": [
-        {"kind": "scale", "prompt": "p", "min": 5, "max": 1, "statements": ["a"]}]},
-     "invalid_request", "questions"),
-    ("unknown mode", {"title": "x", "mode": "karaoke",
-                      "questions": [{"kind": "open_text", "prompt": "p"}]},
-     "invalid_request", "mode"),
+    (
+        "template and questions",
+        {
+            "template": "alignment-pulse-check",
+            "title": "x",
+            "questions": [{"kind": "open_text", "prompt": "p"}],
+        },
+        "invalid_request",
+        "not both",
+    ),
+    (
+        "questions without title",
+        {"questions": [{"kind": "open_text", "prompt": "p"}]},
+        "invalid_request",
+        "'title'",
+    ),
+    (
+        "unknown kind",
+        {"title": "x", "questions": [{"kind": "ranking", "prompt": "p"}]},
+        "invalid_request",
+        "questions.0",
+    ),
+    (
+        "scale max below min",
+        {
+            "title": "x",
+            "questions": [
+                {"kind": "scale", "prompt": "p", "min": 5, "max": 1, "statements": ["a"]}
+            ],
+        },
+        "invalid_request",
+        "questions",
+    ),
+    (
+        "unknown mode",
+        {"title": "x", "mode": "karaoke", "questions": [{"kind": "open_text", "prompt": "p"}]},
+        "invalid_request",
+        "mode",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("body", "code", "names"), [c[1:] for c in BAD_SESSIONS],
-                         ids=[c[0] for c in BAD_SESSIONS])
+@pytest.mark.parametrize(
+    ("body", "code", "names"), [c[1:] for c in BAD_SESSIONS], ids=[c[0] for c in BAD_SESSIONS]
+)
 async def test_bad_session_request_is_refused_and_creates_nothing(
-        room: Room, body: dict[str, Any], code: str, names: str) -> None:
+    room: Room, body: dict[str, Any], code: str, names: str
+) -> None:
     before = (await room.org.http.get("/api/sessions")).json()
     r = await room.org.http.post("/api/sessions", json=body)
     assert_error(r, code, names)
@@ -434,8 +589,11 @@ async def test_bad_session_request_is_refused_and_creates_nothing(
 
 async def test_session_title_with_a_lone_surrogate_is_refused(room: Room) -> None:
     before = (await room.org.http.get("/api/sessions")).json()
-    r = await room.org.http.post("/api/sessions", content=b'{"title": "\\ud800", "questions": '
-                                 b'[{"kind": "open_text", "prompt": "p"}]}', headers=JSON)
+    r = await room.org.http.post(
+        "/api/sessions",
+        content=b'{"title": "\\ud800", "questions": [{"kind": "open_text", "prompt": "p"}]}',
+        headers=JSON,
+    )
     assert_error(r, "malformed_json", "lone surrogate")
     assert (await room.org.http.get("/api/sessions")).json() == before
 
@@ -490,19 +648,27 @@ async def credentials(room: Room, kind: str) -> tuple[dict[str, str], dict[str, 
     return {}, {}
 
 
-async def send(server: RunningServer, method: str, path: str, body: Any,
-               headers: dict[str, str], cookies: dict[str, str]) -> httpx2.Response:
+async def send(
+    server: RunningServer,
+    method: str,
+    path: str,
+    body: Any,
+    headers: dict[str, str],
+    cookies: dict[str, str],
+) -> httpx2.Response:
     async with httpx2.AsyncClient(base_url=server.url, cookies=cookies) as http:
         return await http.request(method, path, json=body, headers=headers)
 
 
 @pytest.mark.parametrize("kind", list(PRESENTER_REFUSALS))
-@pytest.mark.parametrize(("method", "path", "body"), PRESENTER_REQUESTS,
-                         ids=[f"{m} {p.removeprefix('/api/sessions/{id}') or '/'}"
-                              for m, p, _ in PRESENTER_REQUESTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    PRESENTER_REQUESTS,
+    ids=[f"{m} {p.removeprefix('/api/sessions/{id}') or '/'}" for m, p, _ in PRESENTER_REQUESTS],
+)
 async def test_presenter_request_without_its_key_is_refused_and_reveals_nothing(
-        server: RunningServer, room: Room, method: str, path: str, body: Any,
-        kind: str) -> None:
+    server: RunningServer, room: Room, method: str, path: str, body: Any, kind: str
+) -> None:
     headers, cookies = await credentials(room, kind)
     session_before, results_before = await room.org.session(room.id), await room.results()
     r = await send(server, method, path.format(id=room.id), body, headers, cookies)
@@ -510,8 +676,7 @@ async def test_presenter_request_without_its_key_is_refused_and_reveals_nothing(
     assert (r.status_code, r.json()["error"]["code"]) == (status, code), r.text
     for secret in (room.id, room.session["code"], "Test session", room.session["presenter_key"]):
         assert secret not in r.text
-    missing = await send(server, method, path.format(id="no-such-session"), body, headers,
-                         cookies)
+    missing = await send(server, method, path.format(id="no-such-session"), body, headers, cookies)
     assert (missing.status_code, missing.content) == (r.status_code, r.content)
     assert await room.org.session(room.id) == session_before
     assert await room.results() == results_before
@@ -519,23 +684,27 @@ async def test_presenter_request_without_its_key_is_refused_and_reveals_nothing(
 
 @pytest.mark.parametrize("kind", ["none", "wrong token", "presenter key", "participant cookie"])
 async def test_organizer_request_without_the_admin_token_is_refused(
-        server: RunningServer, room: Room, kind: str) -> None:
+    server: RunningServer, room: Room, kind: str
+) -> None:
     headers, cookies = await credentials(room, kind)
     if kind == "presenter key":
         headers = {"Authorization": f"Bearer {room.session['presenter_key']}"}
-    expected = (401, "unauthorized") if kind in ("none", "participant cookie") else (
-        403, "forbidden")
+    expected = (
+        (401, "unauthorized") if kind in ("none", "participant cookie") else (403, "forbidden")
+    )
     sessions_before = (await room.org.http.get("/api/sessions")).json()
-    for method, path, body in (("GET", "/api/templates", None), ("GET", "/api/sessions", None),
-                               ("POST", "/api/sessions", {"template": "alignment-pulse-check"})):
+    for method, path, body in (
+        ("GET", "/api/templates", None),
+        ("GET", "/api/sessions", None),
+        ("POST", "/api/sessions", {"template": "alignment-pulse-check"}),
+    ):
         r = await send(server, method, path, body, headers, cookies)
         assert (r.status_code, r.json()["error"]["code"]) == expected, (path, r.text)
         assert room.id not in r.text
     assert (await room.org.http.get("/api/sessions")).json() == sessions_before
 
 
-async def test_presenter_key_opens_its_own_session_only(server: RunningServer,
-                                                        room: Room) -> None:
+async def test_presenter_key_opens_its_own_session_only(server: RunningServer, room: Room) -> None:
     own = {"Authorization": f"Bearer {room.session['presenter_key']}"}
     r = await send(server, "GET", f"/api/sessions/{room.id}/results", None, own, {})
     assert r.status_code == 200
@@ -544,12 +713,16 @@ async def test_presenter_key_opens_its_own_session_only(server: RunningServer,
 
 # -- flooding --------------------------------------------------------------------------------
 async def test_http_flood_from_one_phone_is_rate_limited_without_starving_others(
-        room: Room) -> None:
+    room: Room,
+) -> None:
     flood = [answer("q4", f"flood {i}") for i in range(300)]
 
     async def flood_all() -> list[httpx2.Response]:
-        return list(await asyncio.gather(*(room.phone.http.post(room.responses_url, json=body)
-                                           for body in flood)))
+        return list(
+            await asyncio.gather(
+                *(room.phone.http.post(room.responses_url, json=body) for body in flood)
+            )
+        )
 
     async def answer_calmly() -> list[httpx2.Response]:
         replies = []
@@ -558,15 +731,15 @@ async def test_http_flood_from_one_phone_is_rate_limited_without_starving_others
         return replies
 
     flooded, calm = await asyncio.gather(flood_all(), answer_calmly())
-    codes = [r.json()["error"]["code"] if r.status_code >= 400 else r.status_code
-             for r in flooded]
+    codes = [r.json()["error"]["code"] if r.status_code >= 400 else r.status_code for r in flooded]
     assert set(codes) <= {201, "rate_limited"}
     assert codes.count("rate_limited") > 0 and codes.count(201) > 0
     assert [r.status_code for r in calm] == [201] * 20
     refused = next(r for r in flooded if r.status_code == 429)
     assert_error(refused, "rate_limited", "answers a second")
-    accepted = {body["value"] for body, r in zip(flood, flooded, strict=True)
-                if r.status_code == 201}
+    accepted = {
+        body["value"] for body, r in zip(flood, flooded, strict=True) if r.status_code == 201
+    }
     texts = {item["text"] for item in (await room.results())["q4"]["result"]["items"]}
     flood_texts = {t for t in texts if t.startswith("flood")}
     assert len(flood_texts) == 1 and flood_texts <= accepted

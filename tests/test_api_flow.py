@@ -11,7 +11,8 @@ from .conftest import RunningServer
 
 
 async def test_session_from_template_starts_pending_in_presenter_mode(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     async with Organizer(server) as org:
         r = await org.http.post("/api/sessions", json={"template": "alignment-pulse-check"})
         assert r.status_code == 201, r.text
@@ -23,8 +24,11 @@ async def test_session_from_template_starts_pending_in_presenter_mode(
         assert session["mode"] == "presenter"
         assert {q["state"] for q in session["questions"]} == {"pending"}
         group = session["questions"][0]
-        assert [o["id"] for o in group["options"]] == ["learner", "business-partner-or-leader",
-                                                       "l-d"]
+        assert [o["id"] for o in group["options"]] == [
+            "learner",
+            "business-partner-or-leader",
+            "l-d",
+        ]
 
 
 async def test_answer_change_and_repeat_count_once(server: RunningServer) -> None:
@@ -69,7 +73,8 @@ async def test_presenter_mode_rules_goto_lock_end(server: RunningServer) -> None
 
 
 async def test_phone_state_carries_own_answers_and_pushes_question_changes(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     async with Organizer(server) as org:
         session = await org.create(mode="presenter")
         phone = Phone(server)
@@ -89,7 +94,8 @@ async def test_phone_state_carries_own_answers_and_pushes_question_changes(
 
 
 async def test_presenter_socket_sends_snapshot_then_coalesced_changes(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     async with Organizer(server) as org:
         session = await org.create()
         phones = [Phone(server) for _ in range(40)]
@@ -98,16 +104,23 @@ async def test_presenter_socket_sends_snapshot_then_coalesced_changes(
         from websockets.asyncio.client import connect
 
         url = f"{server.ws_url}/ws/present/{session['id']}"
-        async with connect(url, additional_headers={
-                "Authorization": f"Bearer {session['presenter_key']}"}) as presenter:
+        async with connect(
+            url, additional_headers={"Authorization": f"Bearer {session['presenter_key']}"}
+        ) as presenter:
             first = json.loads(await presenter.recv())
             assert first["type"] == "results" and first["seq"] == 1
             assert {q["id"] for q in first["questions"]} == {"q1", "q2", "q3", "q4"}
             for phone in phones:
                 await phone.connect(session["code"])
             for phone in phones:
-                await phone.send({"type": "answer", "id": __import__("uuid").uuid4().hex,
-                                  "question": "q1", "value": "learner"})
+                await phone.send(
+                    {
+                        "type": "answer",
+                        "id": __import__("uuid").uuid4().hex,
+                        "question": "q1",
+                        "value": "learner",
+                    }
+                )
             for phone in phones:
                 assert (await phone.reply())["status"] == "accepted"
             seq, messages, count = 1, 0, 0
@@ -130,7 +143,7 @@ async def test_exports_csv_xlsx_json(server: RunningServer) -> None:
         phone = Phone(server)
         await phone.join(session["code"])
         await phone.answer_http("q1", "learner")
-        await phone.answer_http("q4", "=HYPERLINK(\"x\"), \"quoted\"\nline")
+        await phone.answer_http("q4", '=HYPERLINK("x"), "quoted"\nline')
         csv_r = await org.http.get(f"/api/sessions/{session['id']}/export?format=csv")
         assert csv_r.status_code == 200
         assert csv_r.content.startswith(b"\xef\xbb\xbf")
@@ -175,8 +188,10 @@ async def test_exports_open_cleanly_as_a_spreadsheet_user_would(server: RunningS
         sheet = openpyxl.load_workbook(io.BytesIO(xlsx_r.content)).active
         assert sheet is not None
         header = [c.value for c in sheet[1]]
-        cells = {row[header.index("question_id")]: row for row in
-                 sheet.iter_rows(min_row=2, values_only=True)}
+        cells = {
+            row[header.index("question_id")]: row
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        }
         assert cells["q4"][header.index("answer")] == story
         assert sheet.cell(row=2, column=header.index("answer") + 1).data_type == "s"
         assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -13,9 +13,27 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bench_runs_paired_rounds_with_a_presenter_and_writes_its_report(tmp_path: Path) -> None:
     out = tmp_path / "answers.json"
     result = subprocess.run(
-        [sys.executable, "-m", "bench.answers", "--clients", "8", "--answers", "3",
-         "--warmup", "1", "--rounds", "2", "--presenter", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=240)
+        [
+            sys.executable,
+            "-m",
+            "bench.answers",
+            "--clients",
+            "8",
+            "--answers",
+            "3",
+            "--warmup",
+            "1",
+            "--rounds",
+            "2",
+            "--presenter",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())
     assert report["parameters"]["rounds"] == 2

@@ -13,25 +13,43 @@ import pytest
 from .conftest import RunningServer
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "server", *args], capture_output=True,
-                          text=True, timeout=30, cwd=cwd,
-                          env={**os.environ, **(env or {})})
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
-@pytest.mark.parametrize(("args", "env", "message"), [
-    (["--workers", "2"], {}, "--workers above 1 needs --redis"),
-    (["--port", "abc"], {}, "--port / TRIFECTA_PORT: 'abc' is not a port number"),
-    ([], {"TRIFECTA_PORT": "70000"}, "--port / TRIFECTA_PORT: 70000 is not a port number"),
-    (["--workers", "x"], {}, "--workers / TRIFECTA_WORKERS: 'x' is not a whole number"),
-    (["--redis", "http://x"], {}, "--redis / TRIFECTA_REDIS_URL: 'http://x' is not a redis"),
-    (["--public-url", "phone.local"], {}, "--public-url / TRIFECTA_PUBLIC_URL"),
-    (["--database", "mysql://db"], {}, "--database / TRIFECTA_DATABASE_URL"),
-], ids=["workers-without-redis", "bad-port", "port-env", "bad-workers", "bad-redis",
-        "bad-public-url", "bad-database"])
-def test_bad_settings_get_one_line_and_exit_2(args: list[str], env: dict[str, str],
-                                              message: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--workers", "2"], {}, "--workers above 1 needs --redis"),
+        (["--port", "abc"], {}, "--port / TRIFECTA_PORT: 'abc' is not a port number"),
+        ([], {"TRIFECTA_PORT": "70000"}, "--port / TRIFECTA_PORT: 70000 is not a port number"),
+        (["--workers", "x"], {}, "--workers / TRIFECTA_WORKERS: 'x' is not a whole number"),
+        (["--redis", "http://x"], {}, "--redis / TRIFECTA_REDIS_URL: 'http://x' is not a redis"),
+        (["--public-url", "phone.local"], {}, "--public-url / TRIFECTA_PUBLIC_URL"),
+        (["--database", "mysql://db"], {}, "--database / TRIFECTA_DATABASE_URL"),
+    ],
+    ids=[
+        "workers-without-redis",
+        "bad-port",
+        "port-env",
+        "bad-workers",
+        "bad-redis",
+        "bad-public-url",
+        "bad-database",
+    ],
+)
+def test_bad_settings_get_one_line_and_exit_2(
+    args: list[str], env: dict[str, str], message: str, tmp_path: Path
+) -> None:
     result = run_cli("serve", *args, env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
@@ -75,14 +93,21 @@ def test_migrate_command_brings_a_database_up_to_date(tmp_path: Path) -> None:
     assert "up to date" in result.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--header-timeout", "abc"], "--header-timeout / TRIFECTA_HEADER_TIMEOUT: 'abc' is not a "
-                                  "number of seconds"),
-    (["--max-connections", "0"], "--max-connections / TRIFECTA_MAX_CONNECTIONS: 0 must be 1 or "
-                                 "more"),
-], ids=["bad-header-timeout", "zero-max-connections"])
-def test_bad_limits_get_one_line_and_exit_2(args: list[str], message: str,
-                                            tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--header-timeout", "abc"],
+            "--header-timeout / TRIFECTA_HEADER_TIMEOUT: 'abc' is not a number of seconds",
+        ),
+        (
+            ["--max-connections", "0"],
+            "--max-connections / TRIFECTA_MAX_CONNECTIONS: 0 must be 1 or more",
+        ),
+    ],
+    ids=["bad-header-timeout", "zero-max-connections"],
+)
+def test_bad_limits_get_one_line_and_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
     result = run_cli("serve", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"trifecta: {message}"]

@@ -20,7 +20,8 @@ def test_every_setting_has_a_variable_a_flag_and_a_readme_row() -> None:
         assert f"`{variable}`" in README, variable
         if name != "admin_token":  # a secret belongs in the environment, not in `ps`
             flag = "--" + {"database_url": "database", "redis_url": "redis"}.get(
-                name, name.replace("_", "-"))
+                name, name.replace("_", "-")
+            )
             assert flag in flags and f"`{flag}`" in README, flag
 
 

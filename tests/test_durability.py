@@ -39,15 +39,18 @@ class Sender:
     def answer(self, index: int) -> Sent:
         """A fresh answer; every open text is unique, so the store shows which one it kept."""
         question = ("q4", "q1", "q3")[index % 3]
-        value: Any = {"q4": f"phone {self.number} answer {index}",
-                      "q1": OPTIONS[(self.number + index) % 3],
-                      "q3": {STATEMENTS[index % 2]: 1 + (self.number + index) % 5}}[question]
+        value: Any = {
+            "q4": f"phone {self.number} answer {index}",
+            "q1": OPTIONS[(self.number + index) % 3],
+            "q3": {STATEMENTS[index % 2]: 1 + (self.number + index) % 5},
+        }[question]
         return Sent(str(uuid.uuid4()), question, value)
 
     async def send(self, answer: Sent) -> None:
         self.sent.append(answer)
-        await self.phone.send({"type": "answer", "id": answer.id, "question": answer.question,
-                               "value": answer.value})
+        await self.phone.send(
+            {"type": "answer", "id": answer.id, "question": answer.question, "value": answer.value}
+        )
 
     def latest(self, question: str) -> Any:
         """What the store must hold when everything sent was acknowledged."""
@@ -87,10 +90,14 @@ def recount(stored: dict[tuple[str, str], Any]) -> dict[str, dict[str, Any]]:
     points = [str(n) for n in range(1, 6)]
     statements = {s: Counter(str(v[s]) for v in by_question["q3"] if s in v) for s in STATEMENTS}
     return {
-        "q1": {"responses": len(by_question["q1"]),
-               "counts": {o: by_question["q1"].count(o) for o in OPTIONS}},
-        "q3": {"responses": len(by_question["q3"]),
-               "counts": {s: {p: statements[s][p] for p in points} for s in STATEMENTS}},
+        "q1": {
+            "responses": len(by_question["q1"]),
+            "counts": {o: by_question["q1"].count(o) for o in OPTIONS},
+        },
+        "q3": {
+            "responses": len(by_question["q3"]),
+            "counts": {s: {p: statements[s][p] for p in points} for s in STATEMENTS},
+        },
         "q4": {"responses": len(by_question["q4"]), "texts": sorted(by_question["q4"])},
     }
 
@@ -99,12 +106,18 @@ def served(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The server's results in the shape of `recount`."""
     q3 = results["q3"]["result"]["statements"]
     return {
-        "q1": {"responses": results["q1"]["responses"],
-               "counts": results["q1"]["result"]["counts"]},
-        "q3": {"responses": results["q3"]["responses"],
-               "counts": {s: q3[s]["counts"] for s in STATEMENTS}},
-        "q4": {"responses": results["q4"]["responses"],
-               "texts": sorted(item["text"] for item in results["q4"]["result"]["items"])},
+        "q1": {
+            "responses": results["q1"]["responses"],
+            "counts": results["q1"]["result"]["counts"],
+        },
+        "q3": {
+            "responses": results["q3"]["responses"],
+            "counts": {s: q3[s]["counts"] for s in STATEMENTS},
+        },
+        "q4": {
+            "responses": results["q4"]["responses"],
+            "texts": sorted(item["text"] for item in results["q4"]["result"]["items"]),
+        },
     }
 
 
@@ -133,7 +146,8 @@ def organizer(server: RunningServer, admin_token: str) -> Organizer:
 
 
 async def test_kill_9_after_acks_keeps_answers_tallies_sessions_and_phones(
-        own_server: RunningServer) -> None:
+    own_server: RunningServer,
+) -> None:
     own_server.admin_token = ""  # the server creates its own and keeps it with the data
     own_server.start()
     admin_token = signin_token(own_server)
@@ -169,8 +183,9 @@ def strip_export_time(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if k != "exported_at"} for row in rows]
 
 
-async def organizer_and_presenter_still_signed_in(server: RunningServer, session: dict[str, Any],
-                                                  organizer_cookie: str) -> None:
+async def organizer_and_presenter_still_signed_in(
+    server: RunningServer, session: dict[str, Any], organizer_cookie: str
+) -> None:
     async with httpx2.AsyncClient(base_url=server.url, timeout=30) as browser:
         browser.cookies.set("trifecta_session", organizer_cookie)
         assert (await browser.get("/api/sessions")).status_code == 200
@@ -180,8 +195,9 @@ async def organizer_and_presenter_still_signed_in(server: RunningServer, session
         assert r.status_code == 200, r.text
 
 
-async def phones_resume_with_their_cookies(server: RunningServer, session: dict[str, Any],
-                                           senders: list[Sender]) -> None:
+async def phones_resume_with_their_cookies(
+    server: RunningServer, session: dict[str, Any], senders: list[Sender]
+) -> None:
     for sender in senders:
         phone = Phone(server)
         phone.http.cookies.set("trifecta_pid", sender.phone.token)
@@ -190,8 +206,9 @@ async def phones_resume_with_their_cookies(server: RunningServer, session: dict[
         assert state["joined"] is True
         assert state["answers"] == {q: sender.latest(q) for q in ("q1", "q3", "q4")}
         replay = sender.sent[0]
-        assert (await phone.answer_ws(replay.question, replay.value, replay.id))["status"] \
-            == "duplicate"
+        assert (await phone.answer_ws(replay.question, replay.value, replay.id))[
+            "status"
+        ] == "duplicate"
         r = await phone.answer_http("q1", "l-d")
         assert r.status_code == 201, r.text
         await phone.close()
@@ -248,16 +265,21 @@ def slot_problems(sender: Sender, stored: dict[tuple[str, str], Any]) -> list[st
         sent = [s for s in sender.sent if s.question == question]
         acked = [i for i, s in enumerate(sent) if s.id in sender.acked]
         value = stored.get((participant, question))
-        allowed = [s.value for s in sent[acked[-1]:]] if acked else [None, *(s.value for s in sent)]
+        allowed = (
+            [s.value for s in sent[acked[-1] :]] if acked else [None, *(s.value for s in sent)]
+        )
         if value not in allowed:
-            problems.append(f"{participant} {question}: stored {value!r}, sent "
-                            f"{[s.value for s in sent]}, last acknowledged: "
-                            f"{sent[acked[-1]].value if acked else None!r}")
+            problems.append(
+                f"{participant} {question}: stored {value!r}, sent "
+                f"{[s.value for s in sent]}, last acknowledged: "
+                f"{sent[acked[-1]].value if acked else None!r}"
+            )
     return problems
 
 
 async def test_kill_9_with_answers_in_flight_keeps_every_acknowledged_answer(
-        own_server: RunningServer) -> None:
+    own_server: RunningServer,
+) -> None:
     phones = 100
     own_server.start()
     async with Organizer(own_server) as org:

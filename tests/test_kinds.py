@@ -11,34 +11,50 @@ from hypothesis import strategies as st
 from server import errors
 from server.kinds import Choice, Question, StoredAnswer, tally, validate_value
 
-SINGLE = Question(id="q1", kind="single_choice", prompt="?",
-                  options=(Choice("a", "A"), Choice("b", "B")))
-MULTI = Question(id="q2", kind="multiple_choice", prompt="?", max_choices=2,
-                 options=(Choice("a", "A"), Choice("b", "B"), Choice("c", "C")))
-SCALE = Question(id="q3", kind="scale", prompt="?", min=1, max=5,
-                 statements=(Choice("s1", "S1"), Choice("s2", "S2")))
+SINGLE = Question(
+    id="q1", kind="single_choice", prompt="?", options=(Choice("a", "A"), Choice("b", "B"))
+)
+MULTI = Question(
+    id="q2",
+    kind="multiple_choice",
+    prompt="?",
+    max_choices=2,
+    options=(Choice("a", "A"), Choice("b", "B"), Choice("c", "C")),
+)
+SCALE = Question(
+    id="q3",
+    kind="scale",
+    prompt="?",
+    min=1,
+    max=5,
+    statements=(Choice("s1", "S1"), Choice("s2", "S2")),
+)
 TEXT = Question(id="q4", kind="open_text", prompt="?", max_length=10)
 
 
-@pytest.mark.parametrize(("question", "value", "error"), [
-    (SINGLE, {"id": "a"}, errors.InvalidValue),
-    (SINGLE, "zzz", errors.UnknownOption),
-    (MULTI, "a", errors.InvalidValue),
-    (MULTI, [], errors.InvalidValue),
-    (MULTI, ["a", "a"], errors.DuplicateChoice),
-    (MULTI, ["a", "b", "c"], errors.TooManyChoices),
-    (MULTI, ["a", "x"], errors.UnknownOption),
-    (SCALE, [1], errors.InvalidValue),
-    (SCALE, {"s9": 1}, errors.UnknownStatement),
-    (SCALE, {"s1": 6}, errors.OutOfRange),
-    (SCALE, {"s1": 2.0}, errors.InvalidValue),
-    (SCALE, {"s1": True}, errors.InvalidValue),
-    (TEXT, "x" * 11, errors.TextTooLong),
-    (TEXT, 5, errors.InvalidValue),
-    (TEXT, "   ", errors.InvalidValue),
-])
-def test_bad_values_are_refused_with_their_own_error(question: Question, value: Any,
-                                                     error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("question", "value", "error"),
+    [
+        (SINGLE, {"id": "a"}, errors.InvalidValue),
+        (SINGLE, "zzz", errors.UnknownOption),
+        (MULTI, "a", errors.InvalidValue),
+        (MULTI, [], errors.InvalidValue),
+        (MULTI, ["a", "a"], errors.DuplicateChoice),
+        (MULTI, ["a", "b", "c"], errors.TooManyChoices),
+        (MULTI, ["a", "x"], errors.UnknownOption),
+        (SCALE, [1], errors.InvalidValue),
+        (SCALE, {"s9": 1}, errors.UnknownStatement),
+        (SCALE, {"s1": 6}, errors.OutOfRange),
+        (SCALE, {"s1": 2.0}, errors.InvalidValue),
+        (SCALE, {"s1": True}, errors.InvalidValue),
+        (TEXT, "x" * 11, errors.TextTooLong),
+        (TEXT, 5, errors.InvalidValue),
+        (TEXT, "   ", errors.InvalidValue),
+    ],
+)
+def test_bad_values_are_refused_with_their_own_error(
+    question: Question, value: Any, error: type[Exception]
+) -> None:
     with pytest.raises(error):
         validate_value(question, value)
 
@@ -48,8 +64,7 @@ def test_scale_keeps_statement_order_and_allows_skips() -> None:
     assert validate_value(SCALE, {"s2": 3}) == {"s2": 3}
 
 
-@given(st.lists(st.dictionaries(st.sampled_from(["s1", "s2"]), st.integers(1, 5),
-                                min_size=1)))
+@given(st.lists(st.dictionaries(st.sampled_from(["s1", "s2"]), st.integers(1, 5), min_size=1)))
 def test_scale_tally_matches_a_naive_count(values: list[dict[str, int]]) -> None:
     result = tally(SCALE, [StoredAnswer(i, v) for i, v in enumerate(values)])["statements"]
     for statement in ("s1", "s2"):
@@ -60,15 +75,22 @@ def test_scale_tally_matches_a_naive_count(values: list[dict[str, int]]) -> None
             assert result[statement]["mean"] == round(sum(given_points) / len(given_points), 3)
 
 
-@given(st.lists(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=2,
-                         unique=True)))
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=2, unique=True)))
 def test_multiple_choice_counts_each_ticked_option(values: list[list[str]]) -> None:
     counts = tally(MULTI, [StoredAnswer(i, v) for i, v in enumerate(values)])["counts"]
     assert counts == {o: sum(o in v for v in values) for o in ("a", "b", "c")}
 
 
-@given(st.one_of(st.none(), st.integers(), st.floats(), st.text(), st.lists(st.text()),
-                 st.dictionaries(st.text(), st.integers())))
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.floats(),
+        st.text(),
+        st.lists(st.text()),
+        st.dictionaries(st.text(), st.integers()),
+    )
+)
 def test_validators_raise_only_trifecta_errors(value: Any) -> None:
     for question in (SINGLE, MULTI, SCALE, TEXT):
         try:
@@ -79,5 +101,9 @@ def test_validators_raise_only_trifecta_errors(value: Any) -> None:
 
 def test_open_text_items_keep_hidden_flag_in_arrival_order() -> None:
     result = tally(TEXT, [StoredAnswer(7, "b", True), StoredAnswer(3, "a")])
-    assert result == {"items": [{"id": "3", "text": "a", "hidden": False},
-                                {"id": "7", "text": "b", "hidden": True}]}
+    assert result == {
+        "items": [
+            {"id": "3", "text": "a", "hidden": False},
+            {"id": "7", "text": "b", "hidden": True},
+        ]
+    }

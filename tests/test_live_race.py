@@ -46,8 +46,12 @@ def plan(phone: Phone, rng: random.Random) -> Racer:
     answers = [(str(uuid.uuid4()), rng.choice(OPTIONS)) for _ in range(ANSWERS_PER_PHONE)]
     # Replay an earlier answer, never the last: had the last one been replayed, an HTTP copy
     # could overtake the socket's third answer and rightly make that one the latest.
-    return Racer(phone, answers, replayed=rng.randrange(ANSWERS_PER_PHONE - 1),
-                 http_first=rng.random() < HTTP_FIRST_SHARE)
+    return Racer(
+        phone,
+        answers,
+        replayed=rng.randrange(ANSWERS_PER_PHONE - 1),
+        http_first=rng.random() < HTTP_FIRST_SHARE,
+    )
 
 
 async def race(racer: Racer) -> None:
@@ -60,8 +64,9 @@ async def race(racer: Racer) -> None:
 
 async def send_over_socket(racer: Racer) -> None:
     for answer_id, value in racer.answers:  # pipelined: no waiting for acks in between
-        await racer.phone.send({"type": "answer", "id": answer_id, "question": "q1",
-                                "value": value})
+        await racer.phone.send(
+            {"type": "answer", "id": answer_id, "question": "q1", "value": value}
+        )
     for _ in racer.answers:
         racer.acks.append(await racer.phone.reply(timeout=REPLY_TIMEOUT))
     racer.stray = await replies_before_pong(racer.phone)
@@ -99,7 +104,8 @@ def ack_problems(racer: Racer) -> list[str]:
         if index == racer.replayed:
             copies = [status.get(answer_id), racer.http_status]
             if sorted(copies) != ["accepted", "duplicate"] or (
-                    racer.http_first and racer.http_status != "accepted"):
+                racer.http_first and racer.http_status != "accepted"
+            ):
                 problems.append(f"replayed answer: socket, http statuses {copies}")
         elif status.get(answer_id) != "accepted":
             problems.append(f"answer {index}: status {status.get(answer_id)}")
@@ -130,22 +136,27 @@ async def own_answer_after_reconnect(racer: Racer, code: str) -> Any:
 
 
 async def test_300_phones_racing_on_one_question_count_once_each_latest_wins(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     rng = random.Random(20240603)
     async with Organizer(server) as org:
         session = await org.create(mode="presenter")
         await org.control(session["id"], "goto", "q1")
-        phones = await asyncio.gather(*(ready_phone(server, session["code"])
-                                        for _ in range(PHONES)))
+        phones = await asyncio.gather(
+            *(ready_phone(server, session["code"]) for _ in range(PHONES))
+        )
         racers = [plan(phone, rng) for phone in phones]
         presenter_url = f"{server.ws_url}/ws/present/{session['id']}"
-        async with connect(presenter_url, additional_headers={
-                "Authorization": f"Bearer {session['presenter_key']}"}) as presenter:
+        async with connect(
+            presenter_url,
+            additional_headers={"Authorization": f"Bearer {session['presenter_key']}"},
+        ) as presenter:
             await asyncio.gather(*(race(r) for r in racers))  # all start in the same tick
 
             problems = {i: p for i, r in enumerate(racers) if (p := ack_problems(r))}
-            assert not problems, f"{len(problems)} phones got wrong acks, e.g. " \
-                                 f"{list(problems.items())[:3]}"
+            assert not problems, (
+                f"{len(problems)} phones got wrong acks, e.g. {list(problems.items())[:3]}"
+            )
             assert {r.http_status for r in racers} == {"accepted", "duplicate"}
             expected = dict.fromkeys(OPTIONS, 0) | dict(Counter(r.last_value for r in racers))
             results = await org.results(session["id"])
@@ -156,9 +167,9 @@ async def test_300_phones_racing_on_one_question_count_once_each_latest_wins(
         export = await org.http.get(f"/api/sessions/{session['id']}/export?format=json")
         rows = [row for row in export.json()["rows"] if row["question_id"] == "q1"]
         assert len({row["participant"] for row in rows}) == len(rows) == PHONES
-        assert Counter(row["answer_value"] for row in rows) == Counter(
-            r.last_value for r in racers)
-        own = await asyncio.gather(*(own_answer_after_reconnect(r, session["code"])
-                                     for r in racers))
+        assert Counter(row["answer_value"] for row in rows) == Counter(r.last_value for r in racers)
+        own = await asyncio.gather(
+            *(own_answer_after_reconnect(r, session["code"]) for r in racers)
+        )
         assert own == [r.last_value for r in racers]
         await asyncio.gather(*(r.phone.close() for r in racers))

@@ -13,7 +13,8 @@ from .conftest import RedisServer, RunningServer
 
 
 async def test_two_workers_show_every_answer_on_the_presenter_screen(
-        tmp_path: Path, redis_server: RedisServer) -> None:
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
     server = RunningServer(tmp_path, extra_args=("--workers", "2", "--redis", redis_server.url))
     server.start()
     try:
@@ -55,8 +56,9 @@ async def test_health_reports_a_dead_broker(tmp_path: Path, redis_server: RedisS
         server.stop()
 
 
-async def test_presenter_heals_after_a_redis_outage(tmp_path: Path,
-                                                    redis_server: RedisServer) -> None:
+async def test_presenter_heals_after_a_redis_outage(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
     server = RunningServer(tmp_path, extra_args=("--redis", redis_server.url)).start()
     try:
         async with Organizer(server) as org:
@@ -76,7 +78,8 @@ async def test_presenter_heals_after_a_redis_outage(tmp_path: Path,
                     message = json.loads(await asyncio.wait_for(presenter.recv(), 30))
                     if message["type"] == "results":
                         count = {q["id"]: q for q in message["questions"]}.get(
-                            "q1", {"result": {"counts": {"l-d": 0}}})["result"]["counts"]["l-d"]
+                            "q1", {"result": {"counts": {"l-d": 0}}}
+                        )["result"]["counts"]["l-d"]
                 await phone.close()
 
             async def healthy() -> bool:

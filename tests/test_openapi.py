@@ -34,14 +34,23 @@ def model_accepts(model: type[BaseModel], body: dict[str, Any]) -> bool:
 def bodies(choices: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """Every combination of each field being absent, null or one of its values."""
     names = list(choices)
-    return [{n: v for n, v in zip(names, values, strict=True) if v is not ABSENT}
-            for values in product(*([ABSENT, None, *choices[n]] for n in names))]
+    return [
+        {n: v for n, v in zip(names, values, strict=True) if v is not ABSENT}
+        for values in product(*([ABSENT, None, *choices[n]] for n in names))
+    ]
 
 
-CREATE = bodies({"template": ["alignment-pulse-check"], "title": ["Pulse"],
-                 "questions": [SIMPLE_QUESTIONS], "mode": ["self_paced"]})
-CONTROL = bodies({"action": ["goto", "open", "lock", "show_results", "hide_results", "end"],
-                  "question": ["q1"]})
+CREATE = bodies(
+    {
+        "template": ["alignment-pulse-check"],
+        "title": ["Pulse"],
+        "questions": [SIMPLE_QUESTIONS],
+        "mode": ["self_paced"],
+    }
+)
+CONTROL = bodies(
+    {"action": ["goto", "open", "lock", "show_results", "hide_results", "end"], "question": ["q1"]}
+)
 
 
 @pytest.mark.parametrize("body", CREATE, ids=[str(sorted(b)) for b in CREATE])

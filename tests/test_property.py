@@ -44,34 +44,59 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     # a story with something to see (blank ones are among the bad inputs below)
     "q4": st.text(min_size=1, max_size=50).filter(lambda text: not is_blank(text)),
 }
-valid_answers = st.sampled_from(QUESTION_IDS).flatmap(
-    lambda q: st.tuples(st.just(q), VALID[q]))
+valid_answers = st.sampled_from(QUESTION_IDS).flatmap(lambda q: st.tuples(st.just(q), VALID[q]))
 
 # (question, value, error code): refused whatever the question's state, nothing changes
 BAD_ANSWERS: list[tuple[str, Any, str]] = [
-    ("q1", 42, "invalid_value"), ("q1", None, "invalid_value"),
-    ("q1", "nobody", "unknown_option"), ("q1", ["learner"], "invalid_value"),
-    ("q2", "time", "invalid_value"), ("q2", [], "invalid_value"),
+    ("q1", 42, "invalid_value"),
+    ("q1", None, "invalid_value"),
+    ("q1", "nobody", "unknown_option"),
+    ("q1", ["learner"], "invalid_value"),
+    ("q2", "time", "invalid_value"),
+    ("q2", [], "invalid_value"),
     ("q2", ["time", "time"], "duplicate_choice"),
-    ("q2", ["time", "tools", "support"], "too_many_choices"), ("q2", ["nope"], "unknown_option"),
-    ("q3", {}, "invalid_value"), ("q3", {"goals-are-clear": 6}, "out_of_range"),
-    ("q3", {"goals-are-clear": 0}, "out_of_range"), ("q3", {"nope": 3}, "unknown_statement"),
+    ("q2", ["time", "tools", "support"], "too_many_choices"),
+    ("q2", ["nope"], "unknown_option"),
+    ("q3", {}, "invalid_value"),
+    ("q3", {"goals-are-clear": 6}, "out_of_range"),
+    ("q3", {"goals-are-clear": 0}, "out_of_range"),
+    ("q3", {"nope": 3}, "unknown_statement"),
     ("q3", {"goals-are-clear": True}, "invalid_value"),
-    ("q3", {"goals-are-clear": 2.5}, "invalid_value"), ("q3", [3], "invalid_value"),
-    ("q4", "x" * 51, "text_too_long"), ("q4", "   ", "invalid_value"),
-    ("q4", "\u200b\u2060\u3164", "invalid_value"), ("q4", "\x1b\t", "invalid_value"),
-    ("q4", 5, "invalid_value"), ("q9", "learner", "unknown_question"),
+    ("q3", {"goals-are-clear": 2.5}, "invalid_value"),
+    ("q3", [3], "invalid_value"),
+    ("q4", "x" * 51, "text_too_long"),
+    ("q4", "   ", "invalid_value"),
+    ("q4", "\u200b\u2060\u3164", "invalid_value"),
+    ("q4", "\x1b\t", "invalid_value"),
+    ("q4", 5, "invalid_value"),
+    ("q9", "learner", "unknown_question"),
 ]
-HTTP_STATUS = {"accepted": 201, "duplicate": 200, "question_locked": 409,
-               "question_not_open": 409, "unknown_question": 404, "invalid_answer_id": 422,
-               "invalid_value": 422, "unknown_option": 422, "duplicate_choice": 422,
-               "too_many_choices": 422, "unknown_statement": 422, "out_of_range": 422,
-               "text_too_long": 422}
+HTTP_STATUS = {
+    "accepted": 201,
+    "duplicate": 200,
+    "question_locked": 409,
+    "question_not_open": 409,
+    "unknown_question": 404,
+    "invalid_answer_id": 422,
+    "invalid_value": 422,
+    "unknown_option": 422,
+    "duplicate_choice": 422,
+    "too_many_choices": 422,
+    "unknown_statement": 422,
+    "out_of_range": 422,
+    "text_too_long": 422,
+}
 ANSWER_OUTCOME = {"open": "accepted", "locked": "question_locked", "pending": "question_not_open"}
 AFTER_CONTROL = {  # (action, state before) -> state after
-    ("goto", "pending"): "open", ("goto", "open"): "open", ("goto", "locked"): "locked",
-    ("open", "pending"): "open", ("open", "open"): "open", ("open", "locked"): "open",
-    ("lock", "pending"): "locked", ("lock", "open"): "locked", ("lock", "locked"): "locked",
+    ("goto", "pending"): "open",
+    ("goto", "open"): "open",
+    ("goto", "locked"): "locked",
+    ("open", "pending"): "open",
+    ("open", "open"): "open",
+    ("open", "locked"): "open",
+    ("lock", "pending"): "locked",
+    ("lock", "open"): "locked",
+    ("lock", "locked"): "locked",
 }
 
 
@@ -127,8 +152,10 @@ class TallyMachine(RuleBasedStateMachine):
     @initialize(target=participants, mode=st.sampled_from(["presenter", "self_paced"]))
     def create_session(self, mode: str) -> Any:
         """A fresh session with two phones in it, so answers can come from the first step."""
-        r = self.organizer.post("/api/sessions", json={
-            "title": "Property run", "mode": mode, "questions": SIMPLE_QUESTIONS})
+        r = self.organizer.post(
+            "/api/sessions",
+            json={"title": "Property run", "mode": mode, "questions": SIMPLE_QUESTIONS},
+        )
         assert r.status_code == 201, r.text
         self.session = r.json()
         initial = "pending" if mode == "presenter" else "open"
@@ -156,9 +183,13 @@ class TallyMachine(RuleBasedStateMachine):
 
     def open_socket(self, person: Participant) -> tuple[ClientConnection, dict[str, Any]]:
         """A new participant socket and its first message, the phone's state."""
-        ws = self.sockets.enter_context(connect(
-            f"{self.running.ws_url}/ws/session/{self.session['code']}",
-            additional_headers={"Cookie": person.cookie}, proxy=None))
+        ws = self.sockets.enter_context(
+            connect(
+                f"{self.running.ws_url}/ws/session/{self.session['code']}",
+                additional_headers={"Cookie": person.cookie},
+                proxy=None,
+            )
+        )
         state: dict[str, Any] = json.loads(ws.recv(timeout=TIMEOUT))
         assert state["type"] == "state", state
         return ws, state
@@ -189,8 +220,9 @@ class TallyMachine(RuleBasedStateMachine):
 
     def _answer(self, person: Participant, question: str, value: Any, over_ws: bool) -> Any:
         answer_id = str(uuid.uuid4())
-        outcome = self.submit(person, {"id": answer_id, "question": question, "value": value},
-                              over_ws)
+        outcome = self.submit(
+            person, {"id": answer_id, "question": question, "value": value}, over_ws
+        )
         assert outcome == ANSWER_OUTCOME[self.states[question]]
         if outcome != "accepted":
             return multiple()
@@ -199,16 +231,16 @@ class TallyMachine(RuleBasedStateMachine):
         return Accepted(person, answer_id, question, value)
 
     @rule(earlier=accepted, same_value=st.booleans(), data=st.data(), over_ws=st.booleans())
-    def repeat(self, earlier: Accepted, same_value: bool, data: st.DataObject,
-               over_ws: bool) -> None:
+    def repeat(
+        self, earlier: Accepted, same_value: bool, data: st.DataObject, over_ws: bool
+    ) -> None:
         """A re-sent id is a duplicate, whatever it carries and whatever the state now."""
         value = earlier.value if same_value else data.draw(VALID[earlier.question])
         body = {"id": earlier.id, "question": earlier.question, "value": value}
         assert self.submit(earlier.participant, body, over_ws) == "duplicate"
 
     @rule(person=participants, bad=st.sampled_from(BAD_ANSWERS), over_ws=st.booleans())
-    def send_bad_value(self, person: Participant, bad: tuple[str, Any, str],
-                       over_ws: bool) -> None:
+    def send_bad_value(self, person: Participant, bad: tuple[str, Any, str], over_ws: bool) -> None:
         question, value, code = bad
         body = {"id": str(uuid.uuid4()), "question": question, "value": value}
         assert self.submit(person, body, over_ws) == code
@@ -224,15 +256,18 @@ class TallyMachine(RuleBasedStateMachine):
         if person.ws is not None:
             person.ws.close()
         person.ws, state = self.open_socket(person)
-        mine = {q: value for (number, q), (_, value) in self.latest.items()
-                if number == person.number}
+        mine = {
+            q: value for (number, q), (_, value) in self.latest.items() if number == person.number
+        }
         assert state["answers"] == mine
 
     # -- presenter ------------------------------------------------------------------------
     @rule(action=st.sampled_from(["goto", "open", "lock"]), question=st.sampled_from(QUESTION_IDS))
     def control(self, action: str, question: str) -> None:
-        r = self.organizer.post(f"/api/sessions/{self.session['id']}/control",
-                                json={"action": action, "question": question})
+        r = self.organizer.post(
+            f"/api/sessions/{self.session['id']}/control",
+            json={"action": action, "question": question},
+        )
         assert r.status_code == 200, r.text
         self.states[question] = AFTER_CONTROL[(action, self.states[question])]
         assert {q["id"]: q["state"] for q in r.json()["questions"]} == self.states
@@ -260,18 +295,28 @@ class TallyMachine(RuleBasedStateMachine):
             "q1": {o: values["q1"].count(o) for o in OPTIONS["q1"]},
             "q2": {o: sum(o in v for v in values["q2"]) for o in OPTIONS["q2"]},
         }
-        statements = {s: {"n": len(points),
-                          "counts": {str(n): points.count(n) for n in range(1, 6)}}
-                      for s, points in q3_points.items()}
+        statements = {
+            s: {"n": len(points), "counts": {str(n): points.count(n) for n in range(1, 6)}}
+            for s, points in q3_points.items()
+        }
         expected = {
-            "q1": {"counts": results["q1"]}, "q2": {"counts": results["q2"]},
+            "q1": {"counts": results["q1"]},
+            "q2": {"counts": results["q2"]},
             "q3": {"statements": statements},
             "q4": {"items": [{"text": text, "hidden": False} for text in values["q4"]]},
         }
-        full = {q: {"id": q, "kind": SIMPLE_QUESTIONS[i]["kind"], "responses": len(values[q]),
-                    "result": expected[q]} for i, q in enumerate(QUESTION_IDS)}
-        means = {s: sum(points) / len(points) if points else None
-                 for s, points in q3_points.items()}
+        full = {
+            q: {
+                "id": q,
+                "kind": SIMPLE_QUESTIONS[i]["kind"],
+                "responses": len(values[q]),
+                "result": expected[q],
+            }
+            for i, q in enumerate(QUESTION_IDS)
+        }
+        means = {
+            s: sum(points) / len(points) if points else None for s, points in q3_points.items()
+        }
         return full, means
 
     def teardown(self) -> None:
@@ -285,10 +330,17 @@ class TallyMachine(RuleBasedStateMachine):
 # takes minutes: the timeout leaves room for it.
 @pytest.mark.timeout(600)
 def test_results_equal_recount_after_random_answers_repeats_bad_input_and_controls(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     class AgainstServer(TallyMachine):
         running = server
 
-    run_state_machine_as_test(AgainstServer, settings=settings(
-        max_examples=50, stateful_step_count=40, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        AgainstServer,
+        settings=settings(
+            max_examples=50,
+            stateful_step_count=40,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )

@@ -26,15 +26,25 @@ from server.openapi import spec
 from .client import SIMPLE_QUESTIONS
 from .conftest import RunningServer
 
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
-          checks.content_type_conformance, checks.response_schema_conformance]
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
 EXAMPLES = 40  # per operation, mode and caller: the whole file runs in well under a minute
 QUESTION_IDS = [f"q{n}" for n in range(1, len(SIMPLE_QUESTIONS) + 1)]
 KEEP: Any = object()  # keep the generated value
 # Values valid for one of the questions (and so near misses for the others).
-PLAUSIBLE_VALUES = ["learner", ["time", "tools"], ["time"], {"goals-are-clear": 3},
-                    {"goals-are-clear": 5, "metrics-are-agreed": 1}, "A story \u00e9\U0001f600",
-                    "=HYPERLINK(\"x\")\n\x00\x1b"]
+PLAUSIBLE_VALUES = [
+    "learner",
+    ["time", "tools"],
+    ["time"],
+    {"goals-are-clear": 3},
+    {"goals-are-clear": 5, "metrics-are-agreed": 1},
+    "A story \u00e9\U0001f600",
+    '=HYPERLINK("x")\n\x00\x1b',
+]
 
 
 def _operations() -> list[tuple[str, str, str]]:
@@ -57,9 +67,12 @@ def _negatable(path: str, method: str) -> bool:
     return bool(constrained) or "requestBody" in operation or "security" in operation
 
 
-CASES = [pytest.param(path, method, caller, mode, id=f"{method} {path} {caller} {mode.value}")
-         for path, method, caller in _operations() for mode in GenerationMode
-         if mode is GenerationMode.POSITIVE or _negatable(path, method)]
+CASES = [
+    pytest.param(path, method, caller, mode, id=f"{method} {path} {caller} {mode.value}")
+    for path, method, caller in _operations()
+    for mode in GenerationMode
+    if mode is GenerationMode.POSITIVE or _negatable(path, method)
+]
 
 
 @pytest.fixture(scope="module")
@@ -72,24 +85,34 @@ def api(server: RunningServer) -> BaseSchema:
 def live_session(server: RunningServer) -> tuple[dict[str, Any], str]:
     """A fresh self-paced session and the cookie of a participant who answered it all."""
     auth = {"Authorization": f"Bearer {server.admin_token}"}
-    r = httpx2.post(f"{server.url}/api/sessions", headers=auth, json={
-        "title": "Fuzzed session", "mode": "self_paced", "questions": SIMPLE_QUESTIONS})
+    r = httpx2.post(
+        f"{server.url}/api/sessions",
+        headers=auth,
+        json={"title": "Fuzzed session", "mode": "self_paced", "questions": SIMPLE_QUESTIONS},
+    )
     assert r.status_code == 201, r.text
     created: dict[str, Any] = r.json()
     with httpx2.Client(base_url=server.url) as phone:
         joined = phone.post(f"/api/join/{created['code']}", json={})
         assert joined.status_code == 200, joined.text
         for question, value in zip(QUESTION_IDS, PLAUSIBLE_VALUES[::2], strict=True):
-            answered = phone.post(f"/api/sessions/{created['id']}/responses", json={
-                "id": str(uuid.uuid4()), "question": question, "value": value})
+            answered = phone.post(
+                f"/api/sessions/{created['id']}/responses",
+                json={"id": str(uuid.uuid4()), "question": question, "value": value},
+            )
             assert answered.status_code == 201, answered.text  # results and exports have data
         return created, str(joined.cookies["trifecta_pid"])
 
 
 @pytest.mark.parametrize(("path", "method", "caller", "mode"), CASES)
 def test_no_request_gets_a_server_error_or_a_response_outside_the_description(
-        server: RunningServer, api: BaseSchema, path: str, method: str, caller: str,
-        mode: GenerationMode) -> None:
+    server: RunningServer,
+    api: BaseSchema,
+    path: str,
+    method: str,
+    caller: str,
+    mode: GenerationMode,
+) -> None:
     headers: dict[str, str] = {}
     cookies: dict[str, str] = {}
     path_parameters: dict[str, str] | None = None
@@ -97,14 +120,21 @@ def test_no_request_gets_a_server_error_or_a_response_outside_the_description(
         headers["Authorization"] = f"Bearer {server.admin_token}"
     if caller == "organizer on a live session":
         created, cookies["trifecta_pid"] = live_session(server)
-        path_parameters = {name: created[key] for name, key in
-                           (("session_id", "id"), ("code", "code")) if f"{{{name}}}" in path}
+        path_parameters = {
+            name: created[key]
+            for name, key in (("session_id", "id"), ("code", "code"))
+            if f"{{{name}}}" in path
+        }
     strategy = api[path][method].as_strategy(mode, path_parameters=path_parameters)
 
-    @given(case=strategy, question=st.sampled_from([*QUESTION_IDS, None]),
-           value=st.sampled_from([KEEP, *PLAUSIBLE_VALUES]))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @given(
+        case=strategy,
+        question=st.sampled_from([*QUESTION_IDS, None]),
+        value=st.sampled_from([KEEP, *PLAUSIBLE_VALUES]),
+    )
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def fuzz(case: Any, question: str | None, value: Any) -> None:
         # Point answers at real questions, sometimes with plausible values, so they reach
         # each kind's validation and the store, not only "unknown question".

@@ -24,8 +24,9 @@ BAD_AT = (0, 13, 29)  # first, middle and last of the batch
 async def _open(tmp_path: Path) -> tuple[Store, str, list[int]]:
     store = open_store(f"sqlite:///{tmp_path / 'trifecta.db'}")
     await store.open()
-    created = await store.create_session(title="Refusals", mode="self_paced",
-                                         template_id=None, questions=(QUESTION,))
+    created = await store.create_session(
+        title="Refusals", mode="self_paced", template_id=None, questions=(QUESTION,)
+    )
     participants = [await store.join(created.id, f"{i:064x}") for i in range(PHONES)]
     return store, created.id, participants
 
@@ -39,14 +40,16 @@ def _answers(session_id: str, participants: list[int]) -> list[Answer]:
 
 
 async def test_a_refused_row_fails_alone_and_the_rest_of_its_batch_commits(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     store, session_id, participants = await _open(tmp_path)
     try:
         answers = _answers(session_id, participants)
         caplog.set_level(logging.WARNING)
         # Offered back to back, they reach the writer thread together: one batch (or a few)
-        outcomes = await asyncio.gather(*(store.record_answer(a) for a in answers),
-                                        return_exceptions=True)
+        outcomes = await asyncio.gather(
+            *(store.record_answer(a) for a in answers), return_exceptions=True
+        )
         for i, outcome in enumerate(outcomes):
             if i in BAD_AT:
                 assert isinstance(outcome, NotStorable), (i, outcome)
@@ -62,8 +65,7 @@ async def test_a_refused_row_fails_alone_and_the_rest_of_its_batch_commits(
         await store.close()
 
 
-async def test_a_refused_answer_stores_nothing_and_a_good_retry_is_accepted(
-        tmp_path: Path) -> None:
+async def test_a_refused_answer_stores_nothing_and_a_good_retry_is_accepted(tmp_path: Path) -> None:
     store, session_id, participants = await _open(tmp_path)
     try:
         client_id = str(uuid.uuid4())
@@ -71,8 +73,9 @@ async def test_a_refused_answer_stores_nothing_and_a_good_retry_is_accepted(
         with pytest.raises(NotStorable):
             await store.record_answer(bad)
         assert (await store.results(session_id))["q1"]["responses"] == 0
-        good = Answer(session_id, participants[0], client_id, "q1",
-                      validate_value(QUESTION, "good"))
+        good = Answer(
+            session_id, participants[0], client_id, "q1", validate_value(QUESTION, "good")
+        )
         assert await store.record_answer(good) is Recorded.ACCEPTED
         assert (await store.results(session_id))["q1"]["responses"] == 1
     finally:

@@ -29,16 +29,20 @@ def test_shipped_templates_all_load() -> None:
 
 
 def test_bad_template_is_reported_by_file_and_field_and_good_ones_still_load(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     (tmp_path / "good.toml").write_text(GOOD)
-    (tmp_path / "bad.toml").write_text(GOOD.replace('id = "good"', 'id = "bad"')
-                                       + '[[questions]]\nkind = "scale"\nprompt = "x"\n'
-                                       'statements = ["a"]\nmin = 5\nmax = 1\n')
+    (tmp_path / "bad.toml").write_text(
+        GOOD.replace('id = "good"', 'id = "bad"') + '[[questions]]\nkind = "scale"\nprompt = "x"\n'
+        'statements = ["a"]\nmin = 5\nmax = 1\n'
+    )
     (tmp_path / "broken.toml").write_text("id = [")
     surveys, problems = load_surveys(tmp_path)
     assert list(surveys) == ["good"]
-    assert any(p.startswith("bad.toml: questions.1") and "max must be greater than min" in p
-               for p in problems), problems
+    assert any(
+        p.startswith("bad.toml: questions.1") and "max must be greater than min" in p
+        for p in problems
+    ), problems
     assert any(p.startswith("broken.toml: not valid TOML") for p in problems)
 
 

@@ -89,7 +89,8 @@ async def test_a_broken_callback_does_not_stop_the_others() -> None:
 
 
 async def test_a_full_queue_refuses_offers_until_there_is_room(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(writer_module, "QUEUE_LIMIT", 3)
     runner = Recorder()
     runner.release.clear()

@@ -26,13 +26,15 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 
 meta = Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
 sessions = Table(
-    "sessions", metadata,
+    "sessions",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("code", String(8), nullable=False),
     Column("title", String(200), nullable=False),
@@ -43,12 +45,18 @@ sessions = Table(
     Column("presenter_key_hash", String(64), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("ended_at", String(32)),
-    Index("uq_sessions_live_code", "code", unique=True,
-          sqlite_where=Column("state") == "live", postgresql_where=Column("state") == "live"),
+    Index(
+        "uq_sessions_live_code",
+        "code",
+        unique=True,
+        sqlite_where=Column("state") == "live",
+        postgresql_where=Column("state") == "live",
+    ),
 )
 
 questions = Table(
-    "questions", metadata,
+    "questions",
+    metadata,
     Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
     Column("id", String(64), nullable=False),
     Column("position", Integer, nullable=False),
@@ -60,7 +68,8 @@ questions = Table(
 )
 
 participants = Table(
-    "participants", metadata,
+    "participants",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
     Column("token_hash", String(64), nullable=False),
@@ -69,7 +78,8 @@ participants = Table(
 )
 
 responses = Table(
-    "responses", metadata,
+    "responses",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", String(32), nullable=False),
     Column("participant_id", Integer, ForeignKey("participants.id"), nullable=False),
@@ -82,7 +92,8 @@ responses = Table(
 )
 
 answers = Table(
-    "answers", metadata,
+    "answers",
+    metadata,
     Column("participant_id", Integer, ForeignKey("participants.id"), nullable=False),
     Column("question_id", String(64), nullable=False),
     Column("session_id", String(32), nullable=False),

@@ -48,6 +48,7 @@ from .writer import Job, Writer
 
 log = logging.getLogger(__name__)
 
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
@@ -57,14 +58,22 @@ def digest(secret: str) -> str:
 
 
 def _engine(path: str, *, immediate: bool, pool_size: int) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", pool_size=pool_size, max_overflow=0,
-                           connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        f"sqlite:///{path}",
+        pool_size=pool_size,
+        max_overflow=0,
+        connect_args={"check_same_thread": False, "timeout": 30},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000",
-                       "foreign_keys=ON"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "busy_timeout=30000",
+            "foreign_keys=ON",
+        ):
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")
@@ -127,10 +136,12 @@ class SqliteStore:
         return str(await self._write("setting", (key, default)))
 
     # -- sessions ---------------------------------------------------------------------------
-    async def create_session(self, *, title: str, mode: str, template_id: str | None,
-                             questions: tuple[Question, ...]) -> CreatedSession:
+    async def create_session(
+        self, *, title: str, mode: str, template_id: str | None, questions: tuple[Question, ...]
+    ) -> CreatedSession:
         created: CreatedSession = await self._write(
-            "create_session", (title, mode, template_id, questions))
+            "create_session", (title, mode, template_id, questions)
+        )
         return created
 
     async def session(self, session_id: str) -> SessionInfo | None:
@@ -141,14 +152,26 @@ class SqliteStore:
         row = conn.execute(select(sessions).where(sessions.c.id == session_id)).first()
         if row is None:
             return None
-        rows = conn.execute(select(questions).where(questions.c.session_id == session_id)
-                            .order_by(questions.c.position)).all()
+        rows = conn.execute(
+            select(questions)
+            .where(questions.c.session_id == session_id)
+            .order_by(questions.c.position)
+        ).all()
         if session_id not in self._definitions:  # definitions never change: cache them
             self._definitions[session_id] = tuple(question_from_json(r.definition) for r in rows)
         states = {r.id: QuestionState(r.state, bool(r.results_visible)) for r in rows}
-        return SessionInfo(row.id, row.code, row.title, row.mode, row.state, row.template_id,
-                           row.current_question, row.created_at, self._definitions[session_id],
-                           states)
+        return SessionInfo(
+            row.id,
+            row.code,
+            row.title,
+            row.mode,
+            row.state,
+            row.template_id,
+            row.current_question,
+            row.created_at,
+            self._definitions[session_id],
+            states,
+        )
 
     async def live_session_by_code(self, code: str) -> str | None:
         query = select(sessions.c.id).where(sessions.c.code == code, sessions.c.state == "live")
@@ -156,20 +179,35 @@ class SqliteStore:
         return found
 
     async def ended_session_joined(self, code: str, token_hash: str) -> bool:
-        query = (select(sessions.c.id)
-                 .join(participants, participants.c.session_id == sessions.c.id)
-                 .where(sessions.c.code == code, sessions.c.state == "ended",
-                        participants.c.token_hash == token_hash).limit(1))
+        query = (
+            select(sessions.c.id)
+            .join(participants, participants.c.session_id == sessions.c.id)
+            .where(
+                sessions.c.code == code,
+                sessions.c.state == "ended",
+                participants.c.token_hash == token_hash,
+            )
+            .limit(1)
+        )
         return await self._read(lambda c: c.execute(query).first()) is not None
 
     async def sessions(self) -> list[SessionSummary]:
-        n_participants = (select(func.count()).where(participants.c.session_id == sessions.c.id)
-                          .scalar_subquery())
-        n_answers = (select(func.count()).where(answers.c.session_id == sessions.c.id)
-                     .scalar_subquery())
-        query = select(sessions.c.id, sessions.c.code, sessions.c.title, sessions.c.mode,
-                       sessions.c.state, sessions.c.created_at, n_participants,
-                       n_answers).order_by(sessions.c.created_at.desc())
+        n_participants = (
+            select(func.count()).where(participants.c.session_id == sessions.c.id).scalar_subquery()
+        )
+        n_answers = (
+            select(func.count()).where(answers.c.session_id == sessions.c.id).scalar_subquery()
+        )
+        query = select(
+            sessions.c.id,
+            sessions.c.code,
+            sessions.c.title,
+            sessions.c.mode,
+            sessions.c.state,
+            sessions.c.created_at,
+            n_participants,
+            n_answers,
+        ).order_by(sessions.c.created_at.desc())
         rows = await self._read(lambda c: c.execute(query).all())
         return [SessionSummary(*row) for row in rows]
 
@@ -194,8 +232,9 @@ class SqliteStore:
         return participant_id
 
     async def participant(self, session_id: str, token_hash: str) -> int | None:
-        query = select(participants.c.id).where(participants.c.session_id == session_id,
-                                                participants.c.token_hash == token_hash)
+        query = select(participants.c.id).where(
+            participants.c.session_id == session_id, participants.c.token_hash == token_hash
+        )
         found: int | None = await self._read(lambda c: c.execute(query).scalar())
         return found
 
@@ -211,8 +250,7 @@ class SqliteStore:
         await self._writer.room()
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
-        counted: ResultMap | None = await self._read(
-            lambda c: self._count(c, session_id, only))
+        counted: ResultMap | None = await self._read(lambda c: self._count(c, session_id, only))
         if counted is None:
             raise NotFound(f"no session {session_id!r}")
         return counted
@@ -224,20 +262,33 @@ class SqliteStore:
         if info is None:
             return None
         wanted = [q for q in info.questions if not only or q.id in only]
-        query = (select(answers.c.question_id, answers.c.response_id, answers.c.value,
-                        responses.c.hidden)
-                 .join(responses, responses.c.id == answers.c.response_id)
-                 .where(answers.c.session_id == session_id,
-                        answers.c.question_id.in_([q.id for q in wanted])))
+        query = (
+            select(
+                answers.c.question_id, answers.c.response_id, answers.c.value, responses.c.hidden
+            )
+            .join(responses, responses.c.id == answers.c.response_id)
+            .where(
+                answers.c.session_id == session_id,
+                answers.c.question_id.in_([q.id for q in wanted]),
+            )
+        )
         by_question: dict[str, list[StoredAnswer]] = {q.id: [] for q in wanted}
         for qid, response_id, value, hidden in conn.execute(query):
             by_question[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden)))
-        return {q.id: {"id": q.id, "kind": q.kind, "responses": len(by_question[q.id]),
-                       "result": tally(q, by_question[q.id])} for q in wanted}
+        return {
+            q.id: {
+                "id": q.id,
+                "kind": q.kind,
+                "responses": len(by_question[q.id]),
+                "result": tally(q, by_question[q.id]),
+            }
+            for q in wanted
+        }
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]:
         query = select(answers.c.question_id, answers.c.value).where(
-            answers.c.session_id == session_id, answers.c.participant_id == participant_id)
+            answers.c.session_id == session_id, answers.c.participant_id == participant_id
+        )
         rows = await self._read(lambda c: c.execute(query).all())
         return {qid: json.loads(value) for qid, value in rows}
 
@@ -245,18 +296,32 @@ class SqliteStore:
         info = await self.session(session_id)
         if info is None:
             raise NotFound(f"no session {session_id!r}")
-        numbering = (select(participants.c.id,
-                            func.row_number().over(order_by=participants.c.id).label("no"))
-                     .where(participants.c.session_id == session_id).subquery())
-        query = (select(numbering.c.no, answers.c.question_id, answers.c.value,
-                        answers.c.answered_at, responses.c.hidden)
-                 .join(numbering, numbering.c.id == answers.c.participant_id)
-                 .join(responses, responses.c.id == answers.c.response_id)
-                 .where(answers.c.session_id == session_id))
+        numbering = (
+            select(
+                participants.c.id, func.row_number().over(order_by=participants.c.id).label("no")
+            )
+            .where(participants.c.session_id == session_id)
+            .subquery()
+        )
+        query = (
+            select(
+                numbering.c.no,
+                answers.c.question_id,
+                answers.c.value,
+                answers.c.answered_at,
+                responses.c.hidden,
+            )
+            .join(numbering, numbering.c.id == answers.c.participant_id)
+            .join(responses, responses.c.id == answers.c.response_id)
+            .where(answers.c.session_id == session_id)
+        )
         rows = await self._read(lambda c: c.execute(query).all())
         by_id = {q.id: q for q in info.questions}
-        out = [ExportRow(no, by_id[qid], json.loads(value), at, bool(hidden))
-               for no, qid, value, at, hidden in rows if qid in by_id]
+        out = [
+            ExportRow(no, by_id[qid], json.loads(value), at, bool(hidden))
+            for no, qid, value, at, hidden in rows
+            if qid in by_id
+        ]
         out.sort(key=lambda r: (r.participant_no, r.question.position))
         return out
 
@@ -297,7 +362,8 @@ class SqliteStore:
 _RESPONSE_ROW = "(?, ?, ?, ?, ?, ?, 0)"
 _INSERT_RESPONSES = (
     "INSERT INTO responses (session_id, participant_id, client_id, question_id, value, "
-    "received_at, hidden) VALUES {rows} ON CONFLICT (participant_id, client_id) DO NOTHING")
+    "received_at, hidden) VALUES {rows} ON CONFLICT (participant_id, client_id) DO NOTHING"
+)
 _ROWS_PER_INSERT = 400  # 6 parameters a row stays far below SQLite's 32,766
 # Every response inserted after `?` (the largest id before the batch) becomes its
 # participant's answer to its question, unless a later response already is.
@@ -306,14 +372,22 @@ _UPSERT_LATEST = (
     "answered_at) SELECT participant_id, question_id, session_id, id, value, received_at "
     "FROM responses WHERE id > ? ORDER BY id ON CONFLICT (participant_id, question_id) "
     "DO UPDATE SET response_id = excluded.response_id, value = excluded.value, "
-    "answered_at = excluded.answered_at WHERE excluded.response_id > answers.response_id")
+    "answered_at = excluded.answered_at WHERE excluded.response_id > answers.response_id"
+)
 _INSERTED_SINCE = "SELECT participant_id, client_id FROM responses WHERE id > ?"
 
 
 # What SQLite (or the encoding of a parameter) raises for a row it will not take; a full
 # disk or a lost file raise OperationalError, which fails the batch: nothing is acknowledged.
-_ROW_REFUSED = (ValueError, TypeError, OverflowError, sqlite3.IntegrityError, sqlite3.DataError,
-                sqlite3.InterfaceError, sqlite3.ProgrammingError)
+_ROW_REFUSED = (
+    ValueError,
+    TypeError,
+    OverflowError,
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+    sqlite3.InterfaceError,
+    sqlite3.ProgrammingError,
+)
 
 
 def _store_answers(raw: Any, batch: list[Answer]) -> list[Any]:
@@ -326,10 +400,12 @@ def _store_answers(raw: Any, batch: list[Answer]) -> list[Any]:
         if len(batch) > 1:
             half = len(batch) // 2
             return _store_answers(raw, batch[:half]) + _store_answers(raw, batch[half:])
-        log.warning("the store refused an answer to question %r: %s",
-                    batch[0].question_id[:64], type(e).__name__)
-        return [NotStorable("the store could not take this answer's value; "
-                            "it was not stored")]
+        log.warning(
+            "the store refused an answer to question %r: %s",
+            batch[0].question_id[:64],
+            type(e).__name__,
+        )
+        return [NotStorable("the store could not take this answer's value; it was not stored")]
 
 
 def _store_in_one_transaction(raw: Any, batch: list[Answer]) -> list[Any]:
@@ -357,13 +433,20 @@ def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
     before = cursor.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()[0]
     at, stored = now(), 0
     for start in range(0, len(fresh), _ROWS_PER_INSERT):
-        chunk = fresh[start:start + _ROWS_PER_INSERT]
+        chunk = fresh[start : start + _ROWS_PER_INSERT]
         params: list[Any] = []
         for a in chunk:
-            params += (a.session_id, a.participant_id, a.client_id, a.question_id,
-                       json.dumps(a.value, ensure_ascii=False), at)
-        cursor.execute(_INSERT_RESPONSES.format(rows=", ".join([_RESPONSE_ROW] * len(chunk))),
-                       params)
+            params += (
+                a.session_id,
+                a.participant_id,
+                a.client_id,
+                a.question_id,
+                json.dumps(a.value, ensure_ascii=False),
+                at,
+            )
+        cursor.execute(
+            _INSERT_RESPONSES.format(rows=", ".join([_RESPONSE_ROW] * len(chunk))), params
+        )
         stored += cursor.rowcount
     if stored:
         cursor.execute(_UPSERT_LATEST, (before,))
@@ -387,11 +470,18 @@ def _refusals(cursor: Any, batch: list[Answer]) -> list[Exception | None]:
     """Why each answer cannot be taken now (read inside the write transaction), or None."""
     session_ids = sorted({a.session_id for a in batch})
     marks = ", ".join("?" * len(session_ids))
-    session_states = dict(cursor.execute(
-        f"SELECT id, state FROM sessions WHERE id IN ({marks})", session_ids).fetchall())
-    question_states = {(sid, qid): state for sid, qid, state in cursor.execute(
-        f"SELECT session_id, id, state FROM questions WHERE session_id IN ({marks})",
-        session_ids).fetchall()}
+    session_states = dict(
+        cursor.execute(
+            f"SELECT id, state FROM sessions WHERE id IN ({marks})", session_ids
+        ).fetchall()
+    )
+    question_states = {
+        (sid, qid): state
+        for sid, qid, state in cursor.execute(
+            f"SELECT session_id, id, state FROM questions WHERE session_id IN ({marks})",
+            session_ids,
+        ).fetchall()
+    }
     out: list[Exception | None] = []
     for a in batch:
         state = question_states.get((a.session_id, a.question_id))
@@ -408,8 +498,10 @@ def _refusals(cursor: Any, batch: list[Answer]) -> list[Exception | None]:
 
 def _duplicate_or(cursor: Any, answer: Answer, refusal: Exception) -> Any:
     """A refused answer that was stored before (a retry after lock) is still a duplicate."""
-    stored = cursor.execute("SELECT 1 FROM responses WHERE participant_id = ? AND client_id = ?",
-                            (answer.participant_id, answer.client_id)).fetchone()
+    stored = cursor.execute(
+        "SELECT 1 FROM responses WHERE participant_id = ? AND client_id = ?",
+        (answer.participant_id, answer.client_id),
+    ).fetchone()
     return Recorded.DUPLICATE if stored else refusal
 
 
@@ -419,44 +511,76 @@ def _setting(conn: Connection, key: str, default: str) -> str:
 
 
 def _join(conn: Connection, session_id: str, token_hash: str) -> int:
-    conn.execute(insert(participants).on_conflict_do_nothing(),
-                 {"session_id": session_id, "token_hash": token_hash, "joined_at": now()})
-    return int(conn.execute(select(participants.c.id).where(
-        participants.c.session_id == session_id,
-        participants.c.token_hash == token_hash)).scalar_one())
+    conn.execute(
+        insert(participants).on_conflict_do_nothing(),
+        {"session_id": session_id, "token_hash": token_hash, "joined_at": now()},
+    )
+    return int(
+        conn.execute(
+            select(participants.c.id).where(
+                participants.c.session_id == session_id, participants.c.token_hash == token_hash
+            )
+        ).scalar_one()
+    )
 
 
 def _new_code(conn: Connection) -> str:
     for attempt in range(60):
         digits = 6 if attempt < 20 else 7 if attempt < 40 else 8
-        code = f"{secrets.randbelow(10 ** digits):0{digits}d}"
-        taken = conn.execute(select(sessions.c.id).where(
-            sessions.c.code == code, sessions.c.state == "live")).first()
+        code = f"{secrets.randbelow(10**digits):0{digits}d}"
+        taken = conn.execute(
+            select(sessions.c.id).where(sessions.c.code == code, sessions.c.state == "live")
+        ).first()
         if taken is None:
             return code
     raise RuntimeError("no free join code")  # only with millions of live sessions
 
 
-def _create_session(conn: Connection, title: str, mode: str, template_id: str | None,
-                    qs: tuple[Question, ...]) -> CreatedSession:
+def _create_session(
+    conn: Connection, title: str, mode: str, template_id: str | None, qs: tuple[Question, ...]
+) -> CreatedSession:
     session_id, key = secrets.token_urlsafe(9), secrets.token_urlsafe(32)
     code = _new_code(conn)
     initial = "open" if mode == "self_paced" else "pending"
-    conn.execute(sessions.insert(), {
-        "id": session_id, "code": code, "title": title, "mode": mode, "state": "live",
-        "template_id": template_id, "current_question": None,
-        "presenter_key_hash": digest(key), "created_at": now()})
-    conn.execute(questions.insert(), [
-        {"session_id": session_id, "id": q.id, "position": q.position, "kind": q.kind,
-         "definition": question_to_json(q), "state": initial, "results_visible": True}
-        for q in qs])
+    conn.execute(
+        sessions.insert(),
+        {
+            "id": session_id,
+            "code": code,
+            "title": title,
+            "mode": mode,
+            "state": "live",
+            "template_id": template_id,
+            "current_question": None,
+            "presenter_key_hash": digest(key),
+            "created_at": now(),
+        },
+    )
+    conn.execute(
+        questions.insert(),
+        [
+            {
+                "session_id": session_id,
+                "id": q.id,
+                "position": q.position,
+                "kind": q.kind,
+                "definition": question_to_json(q),
+                "state": initial,
+                "results_visible": True,
+            }
+            for q in qs
+        ],
+    )
     return CreatedSession(session_id, code, key)
 
 
 def _control(conn: Connection, session_id: str, action: str, question_id: str | None) -> None:
     if action == "end":
-        conn.execute(update(sessions).where(sessions.c.id == session_id)
-                     .values(state="ended", ended_at=now()))
+        conn.execute(
+            update(sessions)
+            .where(sessions.c.id == session_id)
+            .values(state="ended", ended_at=now())
+        )
         return
     where = (questions.c.session_id == session_id) & (questions.c.id == question_id)
     state = conn.execute(select(questions.c.state).where(where)).scalar()
@@ -471,13 +595,17 @@ def _control(conn: Connection, session_id: str, action: str, question_id: str | 
     }
     conn.execute(update(questions).where(where).values(**changes[action]))
     if action == "goto":
-        conn.execute(update(sessions).where(sessions.c.id == session_id)
-                     .values(current_question=question_id))
+        conn.execute(
+            update(sessions).where(sessions.c.id == session_id).values(current_question=question_id)
+        )
 
 
 def _hide(conn: Connection, session_id: str, item_id: int, hidden: bool) -> str:
-    question_id = conn.execute(select(responses.c.question_id).where(
-        responses.c.id == item_id, responses.c.session_id == session_id)).scalar()
+    question_id = conn.execute(
+        select(responses.c.question_id).where(
+            responses.c.id == item_id, responses.c.session_id == session_id
+        )
+    ).scalar()
     if question_id is None:
         raise NotFound(f"this session has no answer {item_id}")
     conn.execute(update(responses).where(responses.c.id == item_id).values(hidden=hidden))
@@ -485,6 +613,9 @@ def _hide(conn: Connection, session_id: str, item_id: int, hidden: bool) -> str:
 
 
 _OPERATIONS: dict[str, Any] = {
-    "setting": _setting, "join": _join, "create_session": _create_session,
-    "control": _control, "hide": _hide,
+    "setting": _setting,
+    "join": _join,
+    "create_session": _create_session,
+    "control": _control,
+    "hide": _hide,
 }

@@ -15,28 +15,40 @@ from ..client import Organizer
 from ..conftest import RunningServer
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 PROJECTOR = {"viewport": {"width": 1280, "height": 720}}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
 
 def require_chromium() -> None:
     if shutil.which(str(CHROMIUM)) is None:
-        pytest.fail(f"the browser tests need Debian's Chromium at {CHROMIUM} "
-                    "(apt-get install chromium)")
+        pytest.fail(
+            f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        )
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     require_chromium()
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                    args=CHROMIUM_ARGS)
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield launched
         await launched.close()
 
@@ -55,8 +67,10 @@ class ErrorWatch:
 
     def watch(self, page: Page) -> Page:
         page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
-        page.on("console", lambda m: self.errors.append(f"{page.url}: {m.text}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: self.errors.append(f"{page.url}: {m.text}") if m.type == "error" else None,
+        )
         return page
 
 
@@ -65,8 +79,9 @@ def js_errors() -> ErrorWatch:
     return ErrorWatch()
 
 
-async def new_page(browser: Browser, watch: ErrorWatch, **options: object
-                   ) -> tuple[BrowserContext, Page]:
+async def new_page(
+    browser: Browser, watch: ErrorWatch, **options: object
+) -> tuple[BrowserContext, Page]:
     context = await browser.new_context(**options)  # type: ignore[arg-type]
     return context, watch.watch(await context.new_page())
 
@@ -77,19 +92,23 @@ async def axe_violations(page: Page) -> list[str]:
     found = await page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
         ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' -> '"
-        " + v.nodes.map(n => n.target.join(' ')).join(', ')))", WCAG_TAGS)
+        " + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+        WCAG_TAGS,
+    )
     return list(found)
 
 
 # -- the room -------------------------------------------------------------------------------
-async def create(server: RunningServer, mode: str = "presenter",
-                 questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+async def create(
+    server: RunningServer, mode: str = "presenter", questions: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     async with Organizer(server) as organizer:
         return await organizer.create(mode=mode, questions=questions)
 
 
-async def control(server: RunningServer, session_id: str, action: str,
-                  question: str | None = None) -> None:
+async def control(
+    server: RunningServer, session_id: str, action: str, question: str | None = None
+) -> None:
     async with Organizer(server) as organizer:
         await organizer.control(session_id, action, question)
 
@@ -99,8 +118,9 @@ async def results(server: RunningServer, session_id: str) -> dict[str, dict[str,
         return await organizer.results(session_id)
 
 
-async def open_presenter(browser: Browser, watch: ErrorWatch, session: dict[str, Any],
-                         **options: Any) -> Page:
+async def open_presenter(
+    browser: Browser, watch: ErrorWatch, session: dict[str, Any], **options: Any
+) -> Page:
     _, page = await new_page(browser, watch, **{**PROJECTOR, **options})
     await page.goto(session["presenter_url"])
     await expect(page.locator("#link-state")).to_have_text("Live")
@@ -108,8 +128,9 @@ async def open_presenter(browser: Browser, watch: ErrorWatch, session: dict[str,
     return page
 
 
-async def open_phone(browser: Browser, watch: ErrorWatch, session: dict[str, Any],
-                     **options: Any) -> Page:
+async def open_phone(
+    browser: Browser, watch: ErrorWatch, session: dict[str, Any], **options: Any
+) -> Page:
     _, page = await new_page(browser, watch, **{**PHONE, **options})
     await page.goto(session["join_url"])
     return page

@@ -12,7 +12,8 @@ from .conftest import PHONE, ErrorWatch, control, create, new_page, results
 
 
 async def test_a_phone_without_javascript_answers_by_submitting_forms_exactly_once(
-        server: RunningServer, browser: Browser) -> None:
+    server: RunningServer, browser: Browser
+) -> None:
     session = await create(server)
     q1, _, q3, _ = (q["id"] for q in session["questions"])
     context = await browser.new_context(**PHONE, java_script_enabled=False)
@@ -26,7 +27,8 @@ async def test_a_phone_without_javascript_answers_by_submitting_forms_exactly_on
     form = await phone.locator("form.question").inner_html()  # to post it again below
     await phone.get_by_role("button", name="Send answer").tap()
     await expect(phone.locator("#status")).to_have_text(
-        "✓ Answer saved. You can change it until voting closes.")
+        "✓ Answer saved. You can change it until voting closes."
+    )
     await expect(phone.get_by_label("Leader", exact=True)).to_be_checked()
     await expect(phone.get_by_role("button", name="Update answer")).to_be_visible()
 
@@ -55,7 +57,8 @@ async def test_a_phone_without_javascript_answers_by_submitting_forms_exactly_on
 
 
 async def test_a_phone_without_javascript_is_told_why_an_answer_was_refused(
-        server: RunningServer, browser: Browser) -> None:
+    server: RunningServer, browser: Browser
+) -> None:
     session = await create(server, mode="self_paced")
     q1 = session["questions"][0]["id"]
     context = await browser.new_context(**PHONE, java_script_enabled=False, locale="de-DE")
@@ -68,18 +71,21 @@ async def test_a_phone_without_javascript_is_told_why_an_answer_was_refused(
         await first.get_by_role("button", name="Antwort senden").tap()  # nothing chosen
     assert (await posted.value).status == 422
     await expect(first.get_by_role("alert")).to_have_text(
-        "Wählen oder schreiben Sie eine Antwort, bevor Sie sie senden.")
+        "Wählen oder schreiben Sie eine Antwort, bevor Sie sie senden."
+    )
 
     await first.get_by_label("L&D", exact=True).check()
     await control(server, session["id"], "lock", q1)
     await first.get_by_role("button", name="Antwort senden").tap()
     await expect(phone.locator(f"#q-{q1}").get_by_role("alert")).to_contain_text(
-        "nicht gespeichert")
+        "nicht gespeichert"
+    )
     assert (await results(server, session["id"]))[q1]["responses"] == 0
 
 
 async def test_a_phone_whose_websocket_is_blocked_still_answers_through_the_form(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     """A proxy that refuses WebSockets: the script runs, but the server's form still posts."""
     session = await create(server)
     q1 = session["questions"][0]["id"]

@@ -25,18 +25,20 @@ from .conftest import (
     results,
 )
 
-MALICIOUS = '<img src=x onerror="document.title=\'pwned\'"><script>window.pwned=1</script>'
+MALICIOUS = "<img src=x onerror=\"document.title='pwned'\"><script>window.pwned=1</script>"
 
 
 def decode_qr(png: Path) -> str:
     """What a real decoder (zbar) reads from a picture of the screen."""
-    done = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 
 async def test_presenter_shows_a_qr_code_that_decodes_to_the_join_url(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
     session = await create(server)
     page = await open_presenter(browser, js_errors, session)
 
@@ -54,7 +56,8 @@ async def test_presenter_shows_a_qr_code_that_decodes_to_the_join_url(
 
 
 async def test_three_phones_tap_answers_and_the_presenter_screen_follows_without_reload(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
     session = await create(server)
     presenter = await open_presenter(browser, js_errors, session)
     phones = [await open_phone(browser, js_errors, session) for _ in range(3)]
@@ -93,7 +96,8 @@ async def test_three_phones_tap_answers_and_the_presenter_screen_follows_without
 
 
 async def test_a_self_paced_phone_answers_every_kind_at_its_own_pace(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
     session = await create(server, mode="self_paced")
     phone = await open_phone(browser, js_errors, session)
     q1, q2, q3, q4 = (q["id"] for q in session["questions"])
@@ -109,8 +113,9 @@ async def test_a_self_paced_phone_answers_every_kind_at_its_own_pace(
     await expect(phone.locator("#status")).to_contain_text("Answer saved")
     await phone.get_by_role("button", name="Next").tap()
 
-    await phone.locator("fieldset.statement").first.locator(
-        "label.point:has(input[value='5'])").tap()
+    await (
+        phone.locator("fieldset.statement").first.locator("label.point:has(input[value='5'])").tap()
+    )
     await phone.get_by_role("button", name="Send answer").tap()
     await expect(phone.locator("#status")).to_contain_text("Answer saved")
     await phone.get_by_role("button", name="Next").tap()
@@ -126,17 +131,18 @@ async def test_a_self_paced_phone_answers_every_kind_at_its_own_pace(
     assert found[q2]["result"]["counts"] == {"time": 1, "tools": 0, "support": 1, "clarity": 0}
     assert found[q3]["result"]["statements"]["goals-are-clear"]["counts"]["5"] == 1
     assert found[q3]["result"]["statements"]["metrics-are-agreed"]["n"] == 0
-    assert [i["text"] for i in found[q4]["result"]["items"]] == [
-        "We finally agreed on one metric"]
+    assert [i["text"] for i in found[q4]["result"]["items"]] == ["We finally agreed on one metric"]
 
     await phone.reload()  # the answers come back with the page
     await expect(phone.get_by_label("Tell us a story")).to_have_value(
-        "We finally agreed on one metric")
+        "We finally agreed on one metric"
+    )
     assert js_errors.errors == []
 
 
 async def test_an_answer_given_offline_is_kept_and_stored_exactly_once(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server, mode="self_paced")
     q1 = session["questions"][0]["id"]
     phone = await open_phone(browser, js_errors, session)
@@ -148,8 +154,10 @@ async def test_an_answer_given_offline_is_kept_and_stored_exactly_once(
     await expect(phone.locator("#connection")).to_contain_text("offline")
     await phone.get_by_label("Leader", exact=True).tap()
     await expect(phone.locator("#status")).to_contain_text("Not sent yet")
-    outbox = await phone.evaluate("Object.keys(localStorage).filter(k => k.includes('outbox'))"
-                                  ".map(k => Object.keys(JSON.parse(localStorage[k])).length)")
+    outbox = await phone.evaluate(
+        "Object.keys(localStorage).filter(k => k.includes('outbox'))"
+        ".map(k => Object.keys(JSON.parse(localStorage[k])).length)"
+    )
     assert outbox == [1]
     assert (await results(server, session["id"]))[q1]["responses"] == 0
 
@@ -167,7 +175,8 @@ async def test_an_answer_given_offline_is_kept_and_stored_exactly_once(
 
 
 async def test_an_unacknowledged_answer_is_resent_with_its_id_after_a_reload(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     """The outbox survives a reload; a re-send of an answer already stored is a duplicate."""
     session = await create(server, mode="self_paced")
     q1 = session["questions"][0]["id"]
@@ -177,7 +186,9 @@ async def test_an_unacknowledged_answer_is_resent_with_its_id_after_a_reload(
     answer_id = "0d9d8ef5-4c33-4b5e-9d27-2f0b8a4d7e11"
     await phone.evaluate(
         """([q, id]) => localStorage.setItem('trifecta.outbox.' + document.body.dataset.code,
-           JSON.stringify({[q]: {id, question: q, value: 'leader'}}))""", [q1, answer_id])
+           JSON.stringify({[q]: {id, question: q, value: 'leader'}}))""",
+        [q1, answer_id],
+    )
     for _ in range(2):  # two reloads re-send the same id twice
         await phone.reload()
         await wait_until(lambda: _outbox_empty(phone))
@@ -191,13 +202,16 @@ async def test_an_unacknowledged_answer_is_resent_with_its_id_after_a_reload(
 
 
 async def _outbox_empty(page: Page) -> bool:
-    pending = await page.evaluate("Object.keys(localStorage).filter(k => k.includes('outbox'))"
-                                  ".map(k => Object.keys(JSON.parse(localStorage[k])).length)")
+    pending = await page.evaluate(
+        "Object.keys(localStorage).filter(k => k.includes('outbox'))"
+        ".map(k => Object.keys(JSON.parse(localStorage[k])).length)"
+    )
     return bool(pending == [0])
 
 
 async def test_a_malicious_story_is_shown_as_text_runs_nothing_and_can_be_hidden(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
     questions = [{"kind": "open_text", "prompt": "Tell us a story", "max_length": 200}]
     async with Organizer(server) as organizer:
         session = await organizer.create(mode="presenter", questions=questions)
@@ -224,7 +238,8 @@ async def test_a_malicious_story_is_shown_as_text_runs_nothing_and_can_be_hidden
 
 
 async def test_presenter_keys_control_the_session_but_not_while_a_field_has_focus(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server)
     q1 = session["questions"][0]["id"]
     presenter = await open_presenter(browser, js_errors, session)
@@ -265,7 +280,8 @@ async def test_presenter_keys_control_the_session_but_not_while_a_field_has_focu
 
 
 async def test_the_presenter_screen_refuses_a_participant_and_a_stranger(
-        server: RunningServer, browser: Browser) -> None:
+    server: RunningServer, browser: Browser
+) -> None:
     session = await create(server)
     context = await browser.new_context(**PHONE)
     page = await context.new_page()
@@ -280,7 +296,8 @@ async def test_the_presenter_screen_refuses_a_participant_and_a_stranger(
 
 
 async def test_the_presenter_screen_reconnects_after_a_server_restart(
-        own_server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    own_server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     own_server.start()
     session = await create(own_server)
     presenter = await open_presenter(browser, js_errors, session)
@@ -303,7 +320,8 @@ async def test_the_presenter_screen_reconnects_after_a_server_restart(
 
 
 async def test_the_console_starts_opens_exports_and_ends_sessions(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
     context, page = await new_page(browser, js_errors, viewport={"width": 1280, "height": 900})
     response = await page.goto(f"{server.url}/console")
     assert response is not None and response.status == 401
@@ -337,7 +355,8 @@ async def test_the_console_starts_opens_exports_and_ends_sessions(
 
 
 async def test_the_phone_follows_the_phone_language_and_offers_a_switch(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server)
     page = await open_phone(browser, js_errors, session, locale="de-DE")
     await expect(page.locator("html")).to_have_attribute("lang", "de")
@@ -355,7 +374,8 @@ async def test_the_phone_follows_the_phone_language_and_offers_a_switch(
 
 
 async def test_the_start_page_takes_a_typed_code_and_explains_an_unknown_one(
-        server: RunningServer, browser: Browser) -> None:
+    server: RunningServer, browser: Browser
+) -> None:
     session = await create(server)
     context = await browser.new_context(**PHONE)
     page = await context.new_page()
@@ -371,14 +391,19 @@ async def test_the_start_page_takes_a_typed_code_and_explains_an_unknown_one(
 
 
 async def test_the_phone_page_is_light_on_first_load(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
     session = await create(server)
     _, page = await new_page(browser, js_errors, **PHONE)
     bodies: dict[str, bytes] = {}
 
     async def keep(response: Any) -> None:
         if response.url.startswith(server.url) and response.request.resource_type in (
-                "document", "stylesheet", "script", "image"):
+            "document",
+            "stylesheet",
+            "script",
+            "image",
+        ):
             bodies[response.url] = await response.body()
 
     page.on("response", keep)
@@ -387,8 +412,10 @@ async def test_the_phone_page_is_light_on_first_load(
     await wait_until(lambda: _true(len(bodies) >= 7))
     raw = sum(len(b) for b in bodies.values())
     packed = sum(len(gzip.compress(b, 6)) for b in bodies.values())
-    report = "\n".join(f"{len(gzip.compress(b, 6)):6d} gz {len(b):6d} raw  {url}"
-                       for url, b in sorted(bodies.items()))
+    report = "\n".join(
+        f"{len(gzip.compress(b, 6)):6d} gz {len(b):6d} raw  {url}"
+        for url, b in sorted(bodies.items())
+    )
     (artifacts / "phone-bytes.txt").write_text(f"{report}\n{packed} gzip, {raw} raw in total\n")
     assert packed < 60 * 1024, report
     assert not any(url.endswith((".woff", ".woff2", ".ttf")) for url in bodies)
@@ -401,7 +428,8 @@ async def _true(value: bool) -> bool:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 async def test_no_wcag_violations_on_phone_presenter_and_console(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch, scheme: str) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, scheme: str
+) -> None:
     session = await create(server, mode="self_paced")
     phone = await open_phone(browser, js_errors, session, color_scheme=scheme, bypass_csp=True)
     await expect(phone.get_by_label("Leader", exact=True)).to_be_visible()
@@ -413,15 +441,21 @@ async def test_no_wcag_violations_on_phone_presenter_and_console(
     await expect(phone.locator("fieldset.statement")).to_have_count(2)
     assert await axe_violations(phone) == []
 
-    presenter = await open_presenter(browser, js_errors, session, color_scheme=scheme,
-                                     bypass_csp=True)
+    presenter = await open_presenter(
+        browser, js_errors, session, color_scheme=scheme, bypass_csp=True
+    )
     assert await axe_violations(presenter) == []
     await next_question(presenter, 1)
     await expect(presenter.locator("#counter")).to_have_text("1 of 1 answered")
     assert await axe_violations(presenter) == []
 
-    _, console = await new_page(browser, js_errors, color_scheme=scheme, bypass_csp=True,
-                                viewport={"width": 1280, "height": 900})
+    _, console = await new_page(
+        browser,
+        js_errors,
+        color_scheme=scheme,
+        bypass_csp=True,
+        viewport={"width": 1280, "height": 900},
+    )
     await console.goto(f"{server.url}/signin?token={server.admin_token}")
     await expect(console.locator("h1")).to_have_text("Organizer console")
     assert await axe_violations(console) == []

@@ -17,12 +17,12 @@ from .conftest import (
     open_presenter,
 )
 
-ONE_QUESTION = [{"kind": "single_choice", "prompt": "Coffee or tea?",
-                 "options": ["Coffee", "Tea"]}]
+ONE_QUESTION = [{"kind": "single_choice", "prompt": "Coffee or tea?", "options": ["Coffee", "Tea"]}]
 
 
 async def test_the_presenter_counts_answers_against_the_phones_in_the_room(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server)
     presenter = await open_presenter(browser, js_errors, session)
     phones = [await open_phone(browser, js_errors, session) for _ in range(3)]
@@ -43,7 +43,8 @@ async def test_the_presenter_counts_answers_against_the_phones_in_the_room(
 
 
 async def test_a_phone_waits_for_the_question_then_sees_it_locked(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server)
     q1 = session["questions"][0]["id"]
     phone = await open_phone(browser, js_errors, session)
@@ -64,7 +65,8 @@ async def test_a_phone_waits_for_the_question_then_sees_it_locked(
 
 
 async def test_a_self_paced_phone_says_thank_you_after_the_last_answer(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server, mode="self_paced", questions=ONE_QUESTION)
     phone = await open_phone(browser, js_errors, session)
     await expect(phone.locator("#position")).to_have_text("Question 1 of 1")
@@ -81,7 +83,8 @@ async def test_a_self_paced_phone_says_thank_you_after_the_last_answer(
 
 
 async def test_a_phone_shows_the_end_of_the_session_not_an_error(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server, mode="self_paced", questions=ONE_QUESTION)
     phone = await open_phone(browser, js_errors, session)
     await phone.get_by_label("Coffee").tap()
@@ -98,7 +101,8 @@ async def test_a_phone_shows_the_end_of_the_session_not_an_error(
 
 
 async def test_the_german_presenter_screen_speaks_german(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server)
     presenter = await open_presenter(browser, js_errors, session, locale="de-DE")
     await expect(presenter.locator("html")).to_have_attribute("lang", "de")
@@ -120,7 +124,8 @@ async def test_the_german_presenter_screen_speaks_german(
 
 
 async def test_the_high_contrast_theme_passes_axe_also_in_full_screen(
-        server: RunningServer, browser: Browser, js_errors: ErrorWatch) -> None:
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
     session = await create(server)
     presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
     await presenter.locator("#theme").select_option("contrast")
@@ -130,13 +135,13 @@ async def test_the_high_contrast_theme_passes_axe_also_in_full_screen(
     await next_question(presenter, 1)
     await phone.get_by_label("L&D", exact=True).tap()
     await expect(presenter.locator(".bar-row", has_text="L&D").locator(".value")).to_have_text(
-        "1 · 100%")
+        "1 · 100%"
+    )
     assert await axe_violations(presenter) == []
 
     await presenter.keyboard.press("f")
     await wait_until(lambda: presenter.evaluate("Boolean(document.fullscreenElement)"))
-    assert await presenter.locator("#controls").evaluate("e => getComputedStyle(e).opacity") \
-        == "1"
+    assert await presenter.locator("#controls").evaluate("e => getComputedStyle(e).opacity") == "1"
     assert await axe_violations(presenter) == []
     assert js_errors.errors == []
 

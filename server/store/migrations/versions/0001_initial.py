@@ -32,9 +32,14 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.String(32)),
         sa.PrimaryKeyConstraint("id", name="pk_sessions"),
     )
-    op.create_index("uq_sessions_live_code", "sessions", ["code"], unique=True,
-                    sqlite_where=sa.text("state = 'live'"),
-                    postgresql_where=sa.text("state = 'live'"))
+    op.create_index(
+        "uq_sessions_live_code",
+        "sessions",
+        ["code"],
+        unique=True,
+        sqlite_where=sa.text("state = 'live'"),
+        postgresql_where=sa.text("state = 'live'"),
+    )
     op.create_table(
         "questions",
         sa.Column("session_id", sa.String(32), nullable=False),
@@ -45,8 +50,9 @@ def upgrade() -> None:
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("results_visible", sa.Boolean, nullable=False),
         sa.PrimaryKeyConstraint("session_id", "id", name="pk_questions"),
-        sa.ForeignKeyConstraint(["session_id"], ["sessions.id"],
-                                name="fk_questions_session_id_sessions"),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["sessions.id"], name="fk_questions_session_id_sessions"
+        ),
     )
     op.create_table(
         "participants",
@@ -56,8 +62,9 @@ def upgrade() -> None:
         sa.Column("joined_at", sa.String(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_participants"),
         sa.UniqueConstraint("session_id", "token_hash", name="uq_participants_session_id"),
-        sa.ForeignKeyConstraint(["session_id"], ["sessions.id"],
-                                name="fk_participants_session_id_sessions"),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["sessions.id"], name="fk_participants_session_id_sessions"
+        ),
     )
     op.create_table(
         "responses",
@@ -70,10 +77,10 @@ def upgrade() -> None:
         sa.Column("received_at", sa.String(32), nullable=False),
         sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.PrimaryKeyConstraint("id", name="pk_responses"),
-        sa.UniqueConstraint("participant_id", "client_id",
-                            name="uq_responses_participant_id"),
-        sa.ForeignKeyConstraint(["participant_id"], ["participants.id"],
-                                name="fk_responses_participant_id_participants"),
+        sa.UniqueConstraint("participant_id", "client_id", name="uq_responses_participant_id"),
+        sa.ForeignKeyConstraint(
+            ["participant_id"], ["participants.id"], name="fk_responses_participant_id_participants"
+        ),
     )
     op.create_table(
         "answers",
@@ -84,9 +91,11 @@ def upgrade() -> None:
         sa.Column("value", sa.Text, nullable=False),
         sa.Column("answered_at", sa.String(32), nullable=False),
         sa.PrimaryKeyConstraint("participant_id", "question_id", name="pk_answers"),
-        sa.ForeignKeyConstraint(["participant_id"], ["participants.id"],
-                                name="fk_answers_participant_id_participants"),
-        sa.ForeignKeyConstraint(["response_id"], ["responses.id"],
-                                name="fk_answers_response_id_responses"),
+        sa.ForeignKeyConstraint(
+            ["participant_id"], ["participants.id"], name="fk_answers_participant_id_participants"
+        ),
+        sa.ForeignKeyConstraint(
+            ["response_id"], ["responses.id"], name="fk_answers_response_id_responses"
+        ),
     )
     op.create_index("ix_answers_session_question", "answers", ["session_id", "question_id"])
