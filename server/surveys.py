@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import tomllib
@@ -114,7 +115,18 @@ def slugify(text: str, fallback: str = "item") -> str:
     return slug or fallback
 
 
+def label_id(label: str, what: str) -> str:
+    """An id for a choice label: its slug, or for a label with no Latin letters or digits
+    (Arabic, Chinese, emoji) a short digest of the label, stable whatever its position."""
+    slug = slugify(label, fallback="")
+    if slug:
+        return slug
+    digest = hashlib.sha256(unicodedata.normalize("NFC", label).encode()).hexdigest()[:8]
+    return f"{what}-{digest}"
+
+
 def _unique(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`, ... when taken; the result is added to `taken`."""
     candidate, n = slug, 2
     while candidate in taken:
         suffix = f"-{n}"
@@ -124,21 +136,22 @@ def _unique(slug: str, taken: set[str]) -> str:
 
 
 def _choices(items: list[ChoiceInput], what: str) -> tuple[Choice, ...]:
-    taken: set[str] = set()
-    explicit = {i.id for i in items if isinstance(i, ChoiceSpec) and i.id}
+    """Choices with ids unique within their question: explicit ids are kept (and reserved
+    first), the others derive from their labels. "A" and "a", or two long labels that
+    share their first 40 characters, get different ids."""
     labels = [i if isinstance(i, str) else i.label for i in items]
     if len(set(labels)) != len(labels):
         raise ValueError(f"{what} labels must be unique")
+    explicit = [i.id for i in items if isinstance(i, ChoiceSpec) and i.id]
+    if len(set(explicit)) != len(explicit):
+        raise ValueError(f"{what} ids must be unique")
+    taken = set(explicit)
     out = []
-    for item in items:
+    for item, label in zip(items, labels, strict=True):
         if isinstance(item, ChoiceSpec) and item.id:
-            if item.id in taken:
-                raise ValueError(f"{what} id {item.id!r} is used twice")
-            taken.add(item.id)
-            out.append(Choice(item.id, item.label))
-            continue
-        label = item if isinstance(item, str) else item.label
-        out.append(Choice(_unique(slugify(label), taken | explicit), label))
+            out.append(Choice(item.id, label))
+        else:
+            out.append(Choice(_unique(label_id(label, what), taken), label))
     return tuple(out)
 
 

@@ -196,3 +196,23 @@ async def test_exports_open_cleanly_as_a_spreadsheet_user_would(server: RunningS
         assert sheet.cell(row=2, column=header.index("answer") + 1).data_type == "s"
         assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
         await phone.close()
+
+
+async def test_votes_for_options_in_any_script_are_counted_apart(server: RunningServer) -> None:
+    """Options whose labels slug alike (Arabic, emoji, case, a long shared start) keep
+    their own ids, so each vote counts for the option it was given to."""
+    labels = ["موافق", "غير موافق", "👍", "👎", "A", "a", "x" * 41 + "1", "x" * 41 + "2"]
+    async with Organizer(server) as org:
+        session = await org.create(
+            questions=[{"kind": "single_choice", "prompt": "اختر", "options": labels}]
+        )
+        options = session["questions"][0]["options"]
+        assert [o["label"] for o in options] == labels
+        assert len({o["id"] for o in options}) == len(labels)
+        for option in options:
+            phone = Phone(server)
+            await phone.join(session["code"])
+            assert (await phone.answer_http("q1", option["id"])).status_code == 201
+            await phone.close()
+        counts = (await org.results(session["id"]))["q1"]["result"]["counts"]
+        assert counts == {o["id"]: 1 for o in options}

@@ -58,3 +58,50 @@ def test_slugs_are_short_ascii_and_stable(text: str) -> None:
     assert slug == slugify(text)
     assert 1 <= len(slug) <= 40
     assert all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
+
+
+UNKIND_LABELS = {
+    "arabic": ["موافق", "غير موافق", "محايد"],
+    "emoji": ["👍", "👎", "🤷", "👍🏽"],
+    "case only": ["A", "a", "Ä"],
+    "long common prefix": [
+        "Our leaders agree on the business goal and say so in every meeting",
+        "Our leaders agree on the business goal but rarely say so to teams",
+    ],
+    "mixed with explicit ids": ["Learner", {"id": "learner", "label": "Lerner"}, "learner!"],
+}
+
+
+def _toml_list(labels: list[str | dict[str, str]]) -> str:
+    items = [
+        f'{{id = "{item["id"]}", label = "{item["label"]}"}}'
+        if isinstance(item, dict)
+        else f'"{item}"'
+        for item in labels
+    ]
+    return "[" + ", ".join(items) + "]"
+
+
+def test_every_option_and_statement_id_is_unique_whatever_the_script() -> None:
+    for name, labels in UNKIND_LABELS.items():
+        text = (
+            f'id = "t"\ntitle = "T"\n[[questions]]\nkind = "single_choice"\nprompt = "p"\n'
+            f"options = {_toml_list(labels)}\n"
+            f'[[questions]]\nkind = "scale"\nprompt = "p"\nstatements = {_toml_list(labels)}\n'
+        )
+        survey = parse_template(f"{name}.toml", text)
+        options, statements = survey.questions[0].options, survey.questions[1].statements
+        assert len({o.id for o in options}) == len(labels), (name, options)
+        assert len({s.id for s in statements}) == len(labels), (name, statements)
+        again = parse_template(f"{name}.toml", text)  # stable: the same file, the same ids
+        assert again.questions[0].options == options
+
+
+def test_an_explicit_id_used_twice_is_refused() -> None:
+    text = GOOD.replace('"Learner"', '{id = "lead", label = "Learner"}')
+    try:
+        parse_template("twice.toml", text)
+    except Exception as e:
+        assert "ids must be unique" in str(e)
+    else:
+        raise AssertionError("two options with the id 'lead' were accepted")
