@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from . import auth, export, rooms
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnknownSession, UnknownTemplate
-from .kinds import question_json
+from .kinds import question_json, questions_from_specs
 from .models import (
     AnswerRequest,
     ControlRequest,
@@ -20,7 +20,6 @@ from .models import (
     parse_model,
 )
 from .store import SessionInfo
-from .surveys import build_questions
 from .views import join_url, results_json, session_json
 
 BODY_LIMIT = 64 * 1024
@@ -122,7 +121,7 @@ async def create_session(request: Request) -> JSONResponse:
     else:
         assert body.questions is not None and body.title is not None
         try:
-            questions = build_questions(body.questions)
+            questions = questions_from_specs(body.questions)
         except ValueError as e:
             raise InvalidRequest(f"questions: {e}") from None
         title, mode = body.title, body.mode or "presenter"

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from . import auth, i18n, rooms
 from .api import read_body
 from .errors import Forbidden, InvalidRequest, RateLimited, TrifectaError
-from .kinds import Question
+from .kinds import form_value
 from .models import AnswerRequest, parse_answer
 from .store import SessionInfo
 from .views import join_url
@@ -192,21 +192,6 @@ async def read_form(request: Request) -> dict[str, list[str]]:
     for name, value in pairs:
         fields.setdefault(name, []).append(value)
     return fields
-
-
-def form_value(q: Question, fields: dict[str, list[str]]) -> Any:
-    """A form's fields in the contract's value shape for the question's kind; what cannot
-    be read stays as it is, so validation names the problem."""
-    values = fields.get("value", [])
-    if q.kind == "single_choice":
-        return values[0] if len(values) == 1 else None
-    if q.kind == "multiple_choice":
-        return values
-    if q.kind == "scale":
-        chosen = {name[2:]: raw[-1] for name, raw in fields.items() if name.startswith("s.")}
-        return {s: int(v) if v.lstrip("-").isdigit() else v for s, v in chosen.items() if v}
-    text = values[0] if values else ""
-    return text.replace("\r\n", "\n").strip()
 
 
 def _same_origin(request: Request) -> bool:

@@ -13,30 +13,17 @@ from typing import Any
 import httpx2
 from websockets.asyncio.client import ClientConnection, connect
 
+from server.kinds import KINDS
+
 from .conftest import RunningServer
 
+# One question of every kind, q1, q2, ... in the registry's order, as each kind's examples
+# describe it: the examples' valid and invalid values are then about these very questions.
 SIMPLE_QUESTIONS: list[dict[str, Any]] = [
-    {
-        "kind": "single_choice",
-        "prompt": "Which group are you part of?",
-        "options": ["Learner", "Leader", "L&D"],
-        "segment": True,
-    },
-    {
-        "kind": "multiple_choice",
-        "prompt": "What gets in the way?",
-        "options": ["Time", "Tools", "Support", "Clarity"],
-        "max_choices": 2,
-    },
-    {
-        "kind": "scale",
-        "prompt": "How true is this today?",
-        "min": 1,
-        "max": 5,
-        "statements": ["Goals are clear", "Metrics are agreed"],
-    },
-    {"kind": "open_text", "prompt": "Tell us a story", "max_length": 50},
+    {**kind.examples.question, **({"segment": True} if name == "single_choice" else {})}
+    for name, kind in KINDS.items()
 ]
+KIND_OF_QUESTION = {f"q{n}": name for n, name in enumerate(KINDS, start=1)}
 
 
 class Organizer:

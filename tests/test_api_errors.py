@@ -13,7 +13,9 @@ from typing import Any
 import httpx2
 import pytest
 
-from .client import Organizer, Phone, Room
+from server.kinds import KINDS
+
+from .client import KIND_OF_QUESTION, Organizer, Phone, Room
 from .conftest import RunningServer
 
 JSON = {"content-type": "application/json"}
@@ -196,6 +198,14 @@ BAD_ANSWERS = [
     BadAnswer(
         "list where text belongs", answer("q4", ["a story"]), "invalid_value", "'q4' takes text"
     ),
+]
+
+
+# Every kind's invalid examples, on the room's question of that kind
+BAD_ANSWERS += [
+    BadAnswer(f"{kind} example: {what}", answer(qid, value), code, "")
+    for qid, kind in KIND_OF_QUESTION.items()
+    for what, value, code in KINDS[kind].examples.invalid
 ]
 
 

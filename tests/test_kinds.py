@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,27 +10,39 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server import errors
-from server.kinds import Choice, Question, StoredAnswer, tally, validate_value
+from server.kinds import (
+    Choice,
+    ChoiceConfig,
+    Question,
+    ScaleConfig,
+    StoredAnswer,
+    TextConfig,
+    UnknownKind,
+    question_json,
+    tally,
+    validate_value,
+)
+from server.store.codec import decode_question, encode_question
 
 SINGLE = Question(
-    id="q1", kind="single_choice", prompt="?", options=(Choice("a", "A"), Choice("b", "B"))
+    id="q1",
+    kind="single_choice",
+    prompt="?",
+    config=ChoiceConfig((Choice("a", "A"), Choice("b", "B"))),
 )
 MULTI = Question(
     id="q2",
     kind="multiple_choice",
     prompt="?",
-    max_choices=2,
-    options=(Choice("a", "A"), Choice("b", "B"), Choice("c", "C")),
+    config=ChoiceConfig((Choice("a", "A"), Choice("b", "B"), Choice("c", "C")), max_choices=2),
 )
 SCALE = Question(
     id="q3",
     kind="scale",
     prompt="?",
-    min=1,
-    max=5,
-    statements=(Choice("s1", "S1"), Choice("s2", "S2")),
+    config=ScaleConfig((Choice("s1", "S1"), Choice("s2", "S2")), min=1, max=5),
 )
-TEXT = Question(id="q4", kind="open_text", prompt="?", max_length=10)
+TEXT = Question(id="q4", kind="open_text", prompt="?", config=TextConfig(max_length=10))
 
 
 @pytest.mark.parametrize(
@@ -107,3 +120,39 @@ def test_open_text_items_keep_hidden_flag_in_arrival_order() -> None:
             {"id": "7", "text": "b", "hidden": True},
         ]
     }
+
+
+LEGACY_DEFINITIONS = [  # as the store kept questions before kinds had configs (flat)
+    '{"id": "q1", "kind": "single_choice", "prompt": "?", "position": 0, "options": '
+    '[{"id": "a", "label": "A"}, {"id": "b", "label": "B"}], "statements": [], "max_choices": '
+    'null, "min": 1, "max": 5, "min_label": null, "max_label": null, "max_length": 1000, '
+    '"segment": true, "brief": "audience"}',
+    '{"id": "q3", "kind": "scale", "prompt": "?", "position": 2, "options": [], "statements": '
+    '[{"id": "s1", "label": "S1"}, {"id": "s2", "label": "S2"}], "max_choices": null, "min": 1, '
+    '"max": 5, "min_label": "No", "max_label": "Yes", "max_length": 1000, "segment": false, '
+    '"brief": null}',
+    '{"id": "q4", "kind": "open_text", "prompt": "?", "position": 3, "options": [], '
+    '"statements": [], "max_choices": null, "min": 1, "max": 5, "min_label": null, '
+    '"max_label": null, "max_length": 10, "segment": false, "brief": null}',
+]
+
+
+@pytest.mark.parametrize("stored", LEGACY_DEFINITIONS)
+def test_questions_stored_before_configs_still_load_and_round_trip(stored: str) -> None:
+    q = decode_question(stored)
+    assert decode_question(encode_question(q)) == q
+    flat = json.loads(stored)
+    assert question_json(q)["prompt"] == flat["prompt"] and q.position == flat["position"]
+    if q.kind == "scale":
+        assert q.config == ScaleConfig((Choice("s1", "S1"), Choice("s2", "S2")), 1, 5, "No", "Yes")
+    if q.kind == "open_text":
+        assert q.config == TextConfig(10)
+    if q.kind == "single_choice":
+        assert q.segment and q.brief == "audience"
+
+
+def test_an_unknown_kind_fails_loudly_everywhere() -> None:
+    with pytest.raises(UnknownKind, match="'poll'"):
+        decode_question(LEGACY_DEFINITIONS[0].replace("single_choice", "poll"))
+    with pytest.raises(UnknownKind):
+        validate_value(Question(id="x", kind="poll", prompt="?", config=None), "a")

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from server.errors import NotStorable
-from server.kinds import Question, validate_value
+from server.kinds import Question, TextConfig, validate_value
 from server.store import Answer, Recorded, Store, open_store
 
-QUESTION = Question(id="q1", kind="open_text", prompt="Tell us a story", max_length=200)
+QUESTION = Question(
+    id="q1", kind="open_text", prompt="Tell us a story", config=TextConfig(max_length=200)
+)
 PHONES = 30
 BAD_AT = (0, 13, 29)  # first, middle and last of the batch
 

@@ -48,7 +48,7 @@ def test_bad_template_is_reported_by_file_and_field_and_good_ones_still_load(
 
 def test_option_ids_are_slugs_of_labels_unless_given() -> None:
     survey = parse_template("good.toml", GOOD)
-    assert [o.id for o in survey.questions[0].options] == ["learner", "l-d", "lead"]
+    assert [o.id for o in survey.questions[0].config.options] == ["learner", "l-d", "lead"]
     assert survey.questions[0].id == "q1"
 
 
@@ -90,11 +90,14 @@ def test_every_option_and_statement_id_is_unique_whatever_the_script() -> None:
             f'[[questions]]\nkind = "scale"\nprompt = "p"\nstatements = {_toml_list(labels)}\n'
         )
         survey = parse_template(f"{name}.toml", text)
-        options, statements = survey.questions[0].options, survey.questions[1].statements
+        options, statements = (
+            survey.questions[0].config.options,
+            survey.questions[1].config.statements,
+        )
         assert len({o.id for o in options}) == len(labels), (name, options)
         assert len({s.id for s in statements}) == len(labels), (name, statements)
         again = parse_template(f"{name}.toml", text)  # stable: the same file, the same ids
-        assert again.questions[0].options == options
+        assert again.questions[0].config.options == options
 
 
 def test_an_explicit_id_used_twice_is_refused() -> None:

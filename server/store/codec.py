@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
-from ..kinds import Choice, Question
-
-
-def question_to_json(q: Question) -> str:
-    data = asdict(q)
-    data.pop("option_ids")
-    data.pop("statement_ids")
-    return json.dumps(data, ensure_ascii=False)
+from ..kinds import Question, question_from_json, question_to_json
 
 
-def question_from_json(text: str) -> Question:
-    data = json.loads(text)
-    data["options"] = tuple(Choice(**o) for o in data["options"])
-    data["statements"] = tuple(Choice(**s) for s in data["statements"])
-    return Question(**data)
+def encode_question(q: Question) -> str:
+    return json.dumps(question_to_json(q), ensure_ascii=False)
+
+
+def decode_question(text: str) -> Question:
+    return question_from_json(json.loads(text))

@@ -41,7 +41,7 @@ from . import (
     SessionSummary,
     Settle,
 )
-from .codec import question_from_json, question_to_json
+from .codec import decode_question, encode_question
 from .migrate import upgrade
 from .schema import answers, meta, participants, questions, responses, sessions
 from .writer import Job, Writer
@@ -158,7 +158,7 @@ class SqliteStore:
             .order_by(questions.c.position)
         ).all()
         if session_id not in self._definitions:  # definitions never change: cache them
-            self._definitions[session_id] = tuple(question_from_json(r.definition) for r in rows)
+            self._definitions[session_id] = tuple(decode_question(r.definition) for r in rows)
         states = {r.id: QuestionState(r.state, bool(r.results_visible)) for r in rows}
         return SessionInfo(
             row.id,
@@ -564,7 +564,7 @@ def _create_session(
                 "id": q.id,
                 "position": q.position,
                 "kind": q.kind,
-                "definition": question_to_json(q),
+                "definition": encode_question(q),
                 "state": initial,
                 "results_visible": True,
             }

@@ -1,6 +1,7 @@
 // The participant's phone: shows the current question, sends answers over the socket,
 // keeps unacknowledged answers in an outbox and re-sends them after a reconnect.
 import { catalog, h, socketUrl, store } from "./dom.js";
+import { kindOf } from "./kinds/index.js";
 import { Outbox } from "./outbox.js";
 import { reconnecting } from "./socket.js";
 
@@ -34,11 +35,12 @@ for (const form of stage.querySelectorAll("form[data-server]")) takeOver(form);
  *  through the outbox while the socket is open; without a socket the form still posts. */
 function takeOver(form) {
   const q = { id: form.dataset.question, kind: form.dataset.kind };
+  const kind = kindOf(q.kind);
   const send = () => {
-    const value = readValue(form, q);
+    const value = kind.read(form, q);
     if (value !== null) submit(q, value);
   };
-  if (q.kind === "single_choice") form.addEventListener("change", send);
+  if (kind.sendsOnChange) form.addEventListener("change", send);
   form.addEventListener("submit", (event) => {
     if (!socket.isOpen()) return;
     event.preventDefault();
@@ -210,112 +212,21 @@ document.getElementById("next").addEventListener("click", () => move(1));
 
 function questionForm(q) {
   const open = q.state === "open";
+  const kind = kindOf(q.kind);
   const form = h("form", { class: `question kind-${q.kind}`, "data-question": q.id });
-  const build = { single_choice: singleChoice, multiple_choice: multipleChoice, scale, open_text: openText }[q.kind];
-  form.append(...build(q, open));
+  const ctx = {
+    open, t, number, value: currentValue(q.id),
+    submit: (value) => submit(q, value),
+    draft: (value) => { drafts[q.id] = value; },
+  };
+  form.append(...kind.phone(q, ctx));
   if (!open) form.append(h("p", { class: "closed", text: q.state === "locked" ? t("locked") : t("not_open") }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const value = readValue(form, q);
+    const value = kind.read(form, q);
     if (value !== null && open) submit(q, value);
   });
   return form;
-}
-
-function readValue(form, q) {
-  if (q.kind === "multiple_choice") {
-    const ids = [...form.querySelectorAll("input:checked")].map((i) => i.value);
-    return ids.length ? ids : null;
-  }
-  if (q.kind === "scale") {
-    const value = {};
-    for (const input of form.querySelectorAll("input:checked")) value[input.dataset.statement] = Number(input.value);
-    return Object.keys(value).length ? value : null;
-  }
-  if (q.kind === "open_text") {
-    const text = form.querySelector("textarea").value.trim();
-    return text ? text : null;
-  }
-  const chosen = form.querySelector("input:checked");
-  return chosen ? chosen.value : null;
-}
-
-function promptLegend(q) {
-  return h("legend", { class: "prompt" }, q.prompt);
-}
-
-function choiceInput(type, name, option, checked, open) {
-  return h("label", { class: "choice" },
-    h("input", { type, name, value: option.id, checked, disabled: !open }),
-    h("span", { text: option.label }));
-}
-
-function singleChoice(q, open) {
-  const value = currentValue(q.id);
-  const set = h("fieldset", {}, promptLegend(q),
-    ...q.options.map((o) => choiceInput("radio", q.id, o, value === o.id, open)));
-  set.addEventListener("change", (event) => submit(q, event.target.value));
-  return [set];
-}
-
-function multipleChoice(q, open) {
-  const value = currentValue(q.id) || [];
-  const max = q.max_choices || q.options.length;
-  const hintId = `hint-${q.id}`;
-  const set = h("fieldset", { "aria-describedby": hintId }, promptLegend(q),
-    h("p", { class: "hint", id: hintId, text: t("choose_up_to", { n: number.format(max) }) }),
-    ...q.options.map((o) => choiceInput("checkbox", q.id, o, value.includes(o.id), open)));
-  const button = h("button", { type: "submit", class: "primary", disabled: !open, text: t("send") });
-  const limit = () => {
-    const boxes = [...set.querySelectorAll("input")];
-    const full = boxes.filter((b) => b.checked).length >= max;
-    for (const box of boxes) box.disabled = !open || (full && !box.checked);
-    button.disabled = !open || !boxes.some((b) => b.checked);
-  };
-  set.addEventListener("change", () => {
-    drafts[q.id] = [...set.querySelectorAll("input:checked")].map((i) => i.value);
-    limit();
-  });
-  limit();
-  return [set, button];
-}
-
-function scale(q, open) {
-  const value = currentValue(q.id) || {};
-  const rows = q.statements.map((s) => {
-    const name = `${q.id}:${s.id}`;
-    const points = [];
-    for (let v = q.min; v <= q.max; v += 1) {
-      const end = v === q.min ? q.min_label : v === q.max ? q.max_label : null;
-      points.push(h("label", { class: "point" },
-        h("input", { type: "radio", name, value: v, "data-statement": s.id, checked: value[s.id] === v, disabled: !open }),
-        h("span", { "aria-hidden": "true", text: number.format(v) }),
-        h("span", { class: "sr-only", text: end ? `${number.format(v)}, ${end}` : number.format(v) })));
-    }
-    return h("fieldset", { class: "statement" }, h("legend", { text: s.label }),
-      h("div", { class: "points" }, points),
-      h("div", { class: "ends", "aria-hidden": "true" },
-        h("span", { text: q.min_label || "" }), h("span", { text: q.max_label || "" })));
-  });
-  const set = h("fieldset", {}, promptLegend(q), ...rows);
-  set.addEventListener("change", () => { drafts[q.id] = readValue(set, q); });
-  return [set, h("button", { type: "submit", class: "primary", disabled: !open, text: t("send") })];
-}
-
-function openText(q, open) {
-  const value = currentValue(q.id) || "";
-  const id = `text-${q.id}`;
-  const countId = `count-${q.id}`;
-  const area = h("textarea", { id, name: q.id, rows: 5, maxlength: q.max_length, "aria-describedby": countId, disabled: !open });
-  area.value = value;
-  const counter = h("p", { class: "counter", id: countId });
-  const count = () => {
-    counter.textContent = t("characters", { n: number.format(area.value.length), max: number.format(q.max_length) });
-  };
-  area.addEventListener("input", () => { drafts[q.id] = area.value; count(); });
-  count();
-  return [h("label", { for: id, class: "prompt" }, q.prompt), area, counter,
-    h("button", { type: "submit", class: "primary", disabled: !open, text: t("send") })];
 }
 
 function showSessionGone() {

@@ -1,6 +1,7 @@
 // The presenter screen: live results from the presenter socket, controls over HTTP,
 // and the keys a presenter's hands (and clicker) already know.
 import { catalog, h, socketUrl, store } from "./dom.js";
+import { kindOf } from "./kinds/index.js";
 import { reconnecting } from "./socket.js";
 
 const body = document.body;
@@ -94,89 +95,7 @@ function updateButtons(question) {
 
 // -- results -------------------------------------------------------------------------------
 function drawResults(holder, question, data) {
-  if (question.kind === "open_text") { drawStories(holder, data.result.items || []); return; }
-  holder.dataset.kind = question.kind;
-  if (question.kind === "scale") holder.replaceChildren(...scaleRows(question, data));
-  else holder.replaceChildren(choiceBars(question, data));
-}
-
-function bar(share) {
-  const fill = h("span", { class: "fill" });
-  fill.style.inlineSize = `${Math.round(share * 1000) / 10}%`;
-  return h("span", { class: "track", "aria-hidden": "true" }, fill);
-}
-
-function choiceBars(question, data) {
-  const counts = data.result.counts || {};
-  const total = data.responses || 0;
-  return h("ol", { class: "bars" }, question.options.map((option) => {
-    const count = counts[option.id] || 0;
-    const share = total ? count / total : 0;
-    return h("li", { class: "bar-row" },
-      h("span", { class: "label", text: option.label }),
-      bar(share),
-      h("span", { class: "value", text: t("count_share", { count: number.format(count), share: percent.format(share) }) }));
-  }));
-}
-
-function scaleRows(question, data) {
-  const statements = data.result.statements || {};
-  return question.statements.map((statement) => {
-    const found = statements[statement.id] || { n: 0, mean: null, counts: {} };
-    const points = [];
-    for (let v = question.min; v <= question.max; v += 1) points.push(v);
-    const total = found.n || 0;
-    const segments = points.map((v, i) => {
-      const share = total ? (found.counts[String(v)] || 0) / total : 0;
-      const segment = h("span", { class: "segment", text: share >= 0.08 ? number.format(v) : "" });
-      segment.style.inlineSize = `${share * 100}%`;
-      const strength = points.length > 1 ? 25 + Math.round((75 * i) / (points.length - 1)) : 100;
-      segment.style.backgroundColor = `color-mix(in srgb, var(--accent) ${strength}%, var(--paper))`;
-      if (strength > 55) segment.classList.add("strong");
-      return segment;
-    });
-    const mean = found.mean === null || found.mean === undefined ? "–" : number.format(found.mean);
-    const legend = points.map((v) => `${number.format(v)}: ${number.format(found.counts[String(v)] || 0)}`).join(" · ");
-    return h("section", { class: "scale-row" },
-      h("h2", { class: "label", text: statement.label }),
-      h("div", { class: "distribution", "aria-hidden": "true" }, segments),
-      h("p", { class: "scale-facts" },
-        h("strong", { text: t("mean", { mean }) }), " ",
-        h("span", { text: n("answers", total) }), " ",
-        h("span", { class: "legend", text: legend })),
-      h("p", { class: "ends" }, h("span", { text: question.min_label || "" }), h("span", { text: question.max_label || "" })));
-  });
-}
-
-function drawStories(holder, items) {
-  if (holder.dataset.kind !== "open_text") {
-    holder.dataset.kind = "open_text";
-    holder.replaceChildren(h("ul", { class: "stories", "aria-label": t("stories") }));
-  }
-  const list = holder.querySelector(".stories");
-  const known = new Map([...list.children].map((card) => [card.dataset.id, card]));
-  const wanted = [...items].reverse(); // newest first
-  for (const item of wanted) {
-    const id = String(item.id);
-    const card = known.get(id);
-    if (!card || card.dataset.hidden !== String(Boolean(item.hidden))) {
-      const fresh = storyCard(item, Boolean(card));
-      if (card) card.replaceWith(fresh); else list.prepend(fresh);
-    }
-    known.delete(id);
-  }
-  for (const gone of known.values()) gone.remove();
-  [...list.children].sort((a, b) => Number(b.dataset.id) - Number(a.dataset.id)).forEach((c) => list.append(c));
-}
-
-function storyCard(item, seen) {
-  const hidden = Boolean(item.hidden);
-  const card = h("li", { class: `story${hidden ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id, "data-hidden": String(hidden) });
-  if (hidden) card.append(h("p", { class: "story-text muted", text: t("story_hidden") }));
-  else card.append(h("p", { class: "story-text", text: item.text }));
-  card.append(h("button", { type: "button", class: "moderate", "data-item": item.id, "data-hide": String(!hidden),
-    text: hidden ? t("story_show") : t("story_hide") }));
-  return card;
+  kindOf(question.kind).present(holder, question, data, { t, n, number, percent });
 }
 
 $("results").addEventListener("click", async (event) => {

@@ -1,0 +1,183 @@
+"""Question kinds: one module each, and this registry that maps a kind's name to it.
+
+An unknown name fails loudly (at template load, at request validation, when a stored
+question is read); nothing falls through to a default kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from .base import (
+    Choice,
+    Examples,
+    FormFields,
+    JsonValue,
+    Kind,
+    Question,
+    QuestionSpec,
+    StoredAnswer,
+    Sums,
+    is_blank,
+    slugify,
+    unique,
+)
+from .choice import (
+    MULTIPLE_CHOICE,
+    SINGLE_CHOICE,
+    ChoiceConfig,
+    MultipleChoiceSpec,
+    SingleChoiceSpec,
+)
+from .open_text import OPEN_TEXT, OpenTextSpec, TextConfig
+from .scale import SCALE, ScaleConfig, ScaleSpec
+
+__all__ = [
+    "KINDS",
+    "Choice",
+    "ChoiceConfig",
+    "Examples",
+    "JsonValue",
+    "Kind",
+    "Question",
+    "QuestionSpecs",
+    "ScaleConfig",
+    "StoredAnswer",
+    "TextConfig",
+    "UnknownKind",
+    "form_value",
+    "is_blank",
+    "kind_of",
+    "question_from_json",
+    "question_json",
+    "question_to_json",
+    "questions_from_specs",
+    "readable",
+    "slugify",
+    "tally",
+    "validate_value",
+]
+
+KINDS: dict[str, Kind[Any]] = {
+    k.name: k for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT)
+}
+
+# The spec of a question of any kind, told apart by its "kind" field (for templates and the
+# API; pydantic names the kinds it knows when it meets another). Written out for the type
+# checker; tests/test_kind_registry.py checks that it lists exactly the kinds above.
+QuestionSpecs = Annotated[
+    SingleChoiceSpec | MultipleChoiceSpec | ScaleSpec | OpenTextSpec,
+    Field(discriminator="kind"),
+]
+
+
+class UnknownKind(ValueError):
+    pass
+
+
+def kind_of(name: str) -> Kind[Any]:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UnknownKind(
+            f"there is no question kind {name!r}; the kinds are {', '.join(KINDS)}"
+        ) from None
+
+
+def questions_from_specs(specs: Iterable[QuestionSpec]) -> tuple[Question, ...]:
+    """Questions with stable ids (explicit, else q1, q2, ...) from validated specs."""
+    specs = list(specs)
+    explicit = [s.id for s in specs if s.id]
+    if len(set(explicit)) != len(explicit):
+        raise ValueError("question ids must be unique")
+    taken = set(explicit)
+    out = []
+    for position, spec in enumerate(specs):
+        kind = kind_of(getattr(spec, "kind", ""))
+        out.append(
+            Question(
+                id=spec.id or unique(f"q{position + 1}", taken),
+                kind=kind.name,
+                prompt=spec.prompt,
+                config=kind.config(spec),
+                position=position,
+                segment=spec.segment,
+                brief=spec.brief,
+            )
+        )
+    return tuple(out)
+
+
+def question_json(q: Question) -> dict[str, JsonValue]:
+    """The public description of a question, as the API and the phone see it."""
+    kind = kind_of(q.kind)
+    out: dict[str, JsonValue] = {
+        "id": q.id,
+        "kind": q.kind,
+        "prompt": q.prompt,
+        **kind.public(kind.of(q)),
+    }
+    if q.segment:
+        out["segment"] = True
+    if q.brief:
+        out["brief"] = q.brief
+    return out
+
+
+def question_to_json(q: Question) -> dict[str, JsonValue]:
+    """A question as the store keeps it (its definition never changes)."""
+    kind = kind_of(q.kind)
+    return {
+        "id": q.id,
+        "kind": q.kind,
+        "prompt": q.prompt,
+        "position": q.position,
+        "segment": q.segment,
+        "brief": q.brief,
+        "config": kind.dump(kind.of(q)),
+    }
+
+
+def question_from_json(data: Mapping[str, JsonValue]) -> Question:
+    """A stored question; before kinds had configs, their fields were stored flat."""
+    kind = kind_of(str(data["kind"]))
+    return Question(
+        id=str(data["id"]),
+        kind=kind.name,
+        prompt=str(data["prompt"]),
+        config=kind.load(data.get("config") or data),
+        position=int(data.get("position") or 0),
+        segment=bool(data.get("segment")),
+        brief=data.get("brief"),
+    )
+
+
+def validate_value(q: Question, raw: object) -> JsonValue:
+    """Check an answer value against its question; return it in stored form or raise."""
+    kind = kind_of(q.kind)
+    return kind.validate(q, kind.of(q), raw)
+
+
+def form_value(q: Question, fields: FormFields) -> JsonValue:
+    kind = kind_of(q.kind)
+    return kind.form_value(kind.of(q), fields)
+
+
+def readable(q: Question, value: JsonValue) -> str:
+    kind = kind_of(q.kind)
+    return kind.readable(kind.of(q), value)
+
+
+def tally(q: Question, answers: Iterable[StoredAnswer]) -> JsonValue:
+    """The result of a question: the sum of what each current answer contributes, shaped
+    by its kind. (Kept in the write transaction later, replacing an answer will subtract
+    its old contribution and add the new one.)"""
+    kind = kind_of(q.kind)
+    config = kind.of(q)
+    current = list(answers)
+    sums = Sums()
+    for answer in current:
+        sums.update(kind.contribution(config, answer.value))  # update keeps negative totals
+    return kind.result(config, sums, current)

@@ -1,0 +1,93 @@
+"""Open text: a story in the participant's own words, stored verbatim."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from ..errors import InvalidValue, TextTooLong
+from .base import (
+    Examples,
+    FormFields,
+    JsonValue,
+    Kind,
+    Question,
+    QuestionSpec,
+    StoredAnswer,
+    Sums,
+    is_blank,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextConfig:
+    max_length: int = 1000
+
+
+class OpenTextSpec(QuestionSpec):
+    kind: Literal["open_text"]
+    max_length: Annotated[int, Field(ge=1, le=10_000)] = 1000
+
+
+class OpenText(Kind[TextConfig]):
+    name = "open_text"
+    spec = OpenTextSpec
+    config_type = TextConfig
+    codes = ("invalid_value", "text_too_long")
+    examples = Examples(
+        question={"kind": "open_text", "prompt": "Tell us a story", "max_length": 50},
+        valid=("We never agreed what success looks like", "لم نتفق أبدا 🙂", "x" * 50),
+        invalid=(
+            ("over max_length", "x" * 51, "text_too_long"),
+            ("only spaces", "   ", "invalid_value"),
+            ("only invisible characters", "\u200b\u200d\ufeff\u2060\u3164\u2800", "invalid_value"),
+            ("a number", 5, "invalid_value"),
+            ("a list", ["a story"], "invalid_value"),
+        ),
+    )
+
+    def config(self, spec: Any) -> TextConfig:
+        return TextConfig(spec.max_length)
+
+    def load(self, data: Mapping[str, JsonValue]) -> TextConfig:
+        return TextConfig(int(data.get("max_length") or 1000))
+
+    def public(self, config: TextConfig) -> dict[str, JsonValue]:
+        return {"max_length": config.max_length}
+
+    def validate(self, q: Question, config: TextConfig, raw: object) -> JsonValue:
+        if not isinstance(raw, str):
+            raise InvalidValue(f"question {q.id!r} takes text")
+        if is_blank(raw):
+            raise InvalidValue(f"question {q.id!r} needs some visible text")
+        if len(raw) > config.max_length:
+            raise TextTooLong(
+                f"question {q.id!r} takes at most {config.max_length} characters, got {len(raw)}"
+            )
+        return raw
+
+    def form_value(self, config: TextConfig, fields: FormFields) -> JsonValue:
+        values = fields.get("value", [])
+        text = values[0] if values else ""
+        return text.replace("\r\n", "\n").strip()
+
+    def readable(self, config: TextConfig, value: JsonValue) -> str:
+        return str(value)
+
+    def contribution(self, config: TextConfig, value: JsonValue) -> Sums:
+        return Counter()  # a story is listed, not summed
+
+    def result(self, config: TextConfig, sums: Sums, answers: Sequence[StoredAnswer]) -> JsonValue:
+        items = sorted(answers, key=lambda a: a.response_id)
+        return {
+            "items": [
+                {"id": str(a.response_id), "text": a.value, "hidden": a.hidden} for a in items
+            ]
+        }
+
+
+OPEN_TEXT = OpenText()

@@ -1,0 +1,19 @@
+// The question kinds of the pages: one module each, mapped by name. An unknown kind is an
+// error, never a guess (the server's registry is server/kinds/__init__.py).
+import * as multipleChoice from "./multiple_choice.js";
+import * as openText from "./open_text.js";
+import * as scale from "./scale.js";
+import * as singleChoice from "./single_choice.js";
+
+const KINDS = {
+  single_choice: singleChoice,
+  multiple_choice: multipleChoice,
+  scale,
+  open_text: openText,
+};
+
+export function kindOf(name) {
+  const kind = KINDS[name];
+  if (!kind) throw new Error(`unknown question kind: ${name}`);
+  return kind;
+}

@@ -1,0 +1,56 @@
+// open_text: a story in the participant's words; the screen lists the newest first.
+import { h } from "../dom.js";
+import { sendButton } from "./parts.js";
+
+export const sendsOnChange = false;
+
+export function phone(q, ctx) {
+  const id = `text-${q.id}`;
+  const countId = `count-${q.id}`;
+  const area = h("textarea", { id, name: q.id, rows: 5, maxlength: q.max_length, "aria-describedby": countId, disabled: !ctx.open });
+  area.value = ctx.value || "";
+  const counter = h("p", { class: "counter", id: countId });
+  const count = () => {
+    counter.textContent = ctx.t("characters", { n: ctx.number.format(area.value.length), max: ctx.number.format(q.max_length) });
+  };
+  area.addEventListener("input", () => { ctx.draft(area.value); count(); });
+  count();
+  return [h("label", { for: id, class: "prompt" }, q.prompt), area, counter, sendButton(ctx)];
+}
+
+export function read(form) {
+  const text = form.querySelector("textarea").value.trim();
+  return text ? text : null;
+}
+
+/** Cards are kept, not redrawn, so that a story does not flash when another arrives. */
+export function present(holder, question, data, { t }) {
+  const items = data.result.items || [];
+  if (holder.dataset.kind !== "open_text") {
+    holder.dataset.kind = "open_text";
+    holder.replaceChildren(h("ul", { class: "stories", "aria-label": t("stories") }));
+  }
+  const list = holder.querySelector(".stories");
+  const known = new Map([...list.children].map((card) => [card.dataset.id, card]));
+  for (const item of [...items].reverse()) { // newest first
+    const id = String(item.id);
+    const card = known.get(id);
+    if (!card || card.dataset.hidden !== String(Boolean(item.hidden))) {
+      const fresh = storyCard(item, Boolean(card), t);
+      if (card) card.replaceWith(fresh); else list.prepend(fresh);
+    }
+    known.delete(id);
+  }
+  for (const gone of known.values()) gone.remove();
+  [...list.children].sort((a, b) => Number(b.dataset.id) - Number(a.dataset.id)).forEach((c) => list.append(c));
+}
+
+function storyCard(item, seen, t) {
+  const hidden = Boolean(item.hidden);
+  const card = h("li", { class: `story${hidden ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id, "data-hidden": String(hidden) });
+  if (hidden) card.append(h("p", { class: "story-text muted", text: t("story_hidden") }));
+  else card.append(h("p", { class: "story-text", text: item.text }));
+  card.append(h("button", { type: "button", class: "moderate", "data-item": item.id, "data-hide": String(!hidden),
+    text: hidden ? t("story_show") : t("story_hide") }));
+  return card;
+}

@@ -1,0 +1,36 @@
+// Pieces that several kinds draw with: a question's legend, a choice, a send button, a bar.
+import { h } from "../dom.js";
+
+export function promptLegend(q) {
+  return h("legend", { class: "prompt" }, q.prompt);
+}
+
+export function choiceInput(type, name, option, checked, open) {
+  return h("label", { class: "choice" },
+    h("input", { type, name, value: option.id, checked, disabled: !open }),
+    h("span", { text: option.label }));
+}
+
+export function sendButton(ctx) {
+  return h("button", { type: "submit", class: "primary", disabled: !ctx.open, text: ctx.t("send") });
+}
+
+function bar(share) {
+  const fill = h("span", { class: "fill" });
+  fill.style.inlineSize = `${Math.round(share * 1000) / 10}%`;
+  return h("span", { class: "track", "aria-hidden": "true" }, fill);
+}
+
+/** One bar per option, with its count and share of the answers. */
+export function choiceBars(question, data, { t, number, percent }) {
+  const counts = data.result.counts || {};
+  const total = data.responses || 0;
+  return h("ol", { class: "bars" }, question.options.map((option) => {
+    const count = counts[option.id] || 0;
+    const share = total ? count / total : 0;
+    return h("li", { class: "bar-row" },
+      h("span", { class: "label", text: option.label }),
+      bar(share),
+      h("span", { class: "value", text: t("count_share", { count: number.format(count), share: percent.format(share) }) }));
+  }));
+}
