@@ -6,7 +6,7 @@ import json
 
 import httpx2
 
-from .client import Organizer, Phone
+from .client import KIND_OF_QUESTION, Organizer, Phone
 from .conftest import RunningServer
 
 
@@ -109,7 +109,7 @@ async def test_presenter_socket_sends_snapshot_then_coalesced_changes(
         ) as presenter:
             first = json.loads(await presenter.recv())
             assert first["type"] == "results" and first["seq"] == 1
-            assert {q["id"] for q in first["questions"]} == {"q1", "q2", "q3", "q4"}
+            assert {q["id"] for q in first["questions"]} == set(KIND_OF_QUESTION)
             for phone in phones:
                 await phone.connect(session["code"])
             for phone in phones:

@@ -21,9 +21,10 @@ from schemathesis import checks
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.schemas import BaseSchema
 
+from server.kinds import KINDS
 from server.openapi import spec
 
-from .client import SIMPLE_QUESTIONS
+from .client import KIND_OF_QUESTION, SIMPLE_QUESTIONS
 from .conftest import RunningServer
 
 CHECKS = [
@@ -35,16 +36,14 @@ CHECKS = [
 EXAMPLES = 40  # per operation, mode and caller: the whole file runs in well under a minute
 QUESTION_IDS = [f"q{n}" for n in range(1, len(SIMPLE_QUESTIONS) + 1)]
 KEEP: Any = object()  # keep the generated value
-# Values valid for one of the questions (and so near misses for the others).
+# Values valid for one of the questions (and so near misses for the others): every kind's
+# valid examples, and text a spreadsheet or a terminal would trip over.
 PLAUSIBLE_VALUES = [
-    "learner",
-    ["time", "tools"],
-    ["time"],
-    {"goals-are-clear": 3},
-    {"goals-are-clear": 5, "metrics-are-agreed": 1},
+    *(value for kind in KINDS.values() for value in kind.examples.valid),
     "A story \u00e9\U0001f600",
     '=HYPERLINK("x")\n\x00\x1b',
 ]
+FIRST_VALID = [KINDS[KIND_OF_QUESTION[q]].examples.valid[0] for q in QUESTION_IDS]
 
 
 def _operations() -> list[tuple[str, str, str]]:
@@ -95,7 +94,7 @@ def live_session(server: RunningServer) -> tuple[dict[str, Any], str]:
     with httpx2.Client(base_url=server.url) as phone:
         joined = phone.post(f"/api/join/{created['code']}", json={})
         assert joined.status_code == 200, joined.text
-        for question, value in zip(QUESTION_IDS, PLAUSIBLE_VALUES[::2], strict=True):
+        for question, value in zip(QUESTION_IDS, FIRST_VALID, strict=True):
             answered = phone.post(
                 f"/api/sessions/{created['id']}/responses",
                 json={"id": str(uuid.uuid4()), "question": question, "value": value},

@@ -31,6 +31,7 @@ from .choice import (
     MultipleChoiceSpec,
     SingleChoiceSpec,
 )
+from .nps import NPS, NpsConfig, NpsSpec
 from .open_text import OPEN_TEXT, OpenTextSpec, TextConfig
 from .scale import SCALE, ScaleConfig, ScaleSpec
 
@@ -41,6 +42,7 @@ __all__ = [
     "Examples",
     "JsonValue",
     "Kind",
+    "NpsConfig",
     "Question",
     "QuestionSpecs",
     "ScaleConfig",
@@ -61,14 +63,14 @@ __all__ = [
 ]
 
 KINDS: dict[str, Kind[Any]] = {
-    k.name: k for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT)
+    k.name: k for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT, NPS)
 }
 
 # The spec of a question of any kind, told apart by its "kind" field (for templates and the
 # API; pydantic names the kinds it knows when it meets another). Written out for the type
 # checker; tests/test_kind_registry.py checks that it lists exactly the kinds above.
 QuestionSpecs = Annotated[
-    SingleChoiceSpec | MultipleChoiceSpec | ScaleSpec | OpenTextSpec,
+    SingleChoiceSpec | MultipleChoiceSpec | ScaleSpec | OpenTextSpec | NpsSpec,
     Field(discriminator="kind"),
 ]
 

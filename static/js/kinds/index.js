@@ -1,6 +1,7 @@
 // The question kinds of the pages: one module each, mapped by name. An unknown kind is an
 // error, never a guess (the server's registry is server/kinds/__init__.py).
 import * as multipleChoice from "./multiple_choice.js";
+import * as nps from "./nps.js";
 import * as openText from "./open_text.js";
 import * as scale from "./scale.js";
 import * as singleChoice from "./single_choice.js";
@@ -10,6 +11,7 @@ const KINDS = {
   multiple_choice: multipleChoice,
   scale,
   open_text: openText,
+  nps,
 };
 
 export function kindOf(name) {
