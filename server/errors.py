@@ -124,6 +124,22 @@ class DuplicateChoice(TrifectaError):
     status, code = 422, "duplicate_choice"
 
 
+class UnknownItem(TrifectaError):
+    status, code = 422, "unknown_item"
+
+
+class DuplicateItem(TrifectaError):
+    status, code = 422, "duplicate_item"
+
+
+class RankingLength(TrifectaError):
+    status, code = 422, "ranking_length"
+
+
+class OverBudget(TrifectaError):
+    status, code = 422, "over_budget"
+
+
 class TextTooLong(TrifectaError):
     status, code = 422, "text_too_long"
 
@@ -170,6 +186,10 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     OutOfRange,
     TooManyChoices,
     DuplicateChoice,
+    UnknownItem,
+    DuplicateItem,
+    RankingLength,
+    OverBudget,
     TextTooLong,
     NotStorable,
     QuestionLocked,

@@ -48,6 +48,10 @@ STATUS = {
     "unsupported_media_type": 415,
     "invalid_host": 421,
     "not_storable": 422,
+    "unknown_item": 422,
+    "duplicate_item": 422,
+    "ranking_length": 422,
+    "over_budget": 422,
 }
 BODY_LIMIT = 64 * 1024
 OMIT: Any = object()  # leave this field out of the answer

@@ -26,10 +26,11 @@ from hypothesis.stateful import (
 )
 from websockets.sync.client import ClientConnection, connect
 
-from server.kinds import KINDS, is_blank
+from server.kinds import KINDS, is_blank, slugify
 
 from .client import KIND_OF_QUESTION, SIMPLE_QUESTIONS
 from .conftest import RunningServer
+from .test_api_errors import STATUS
 
 OPTIONS = {"q1": ("learner", "leader", "l-d"), "q2": ("time", "tools", "support", "clarity")}
 STATEMENTS = ("goals-are-clear", "metrics-are-agreed")
@@ -64,21 +65,7 @@ BAD_ANSWERS: list[tuple[str, Any, str]] = [
     ("q4", "\x1b\t", "invalid_value"),
     ("q9", "learner", "unknown_question"),
 ]
-HTTP_STATUS = {
-    "accepted": 201,
-    "duplicate": 200,
-    "question_locked": 409,
-    "question_not_open": 409,
-    "unknown_question": 404,
-    "invalid_answer_id": 422,
-    "invalid_value": 422,
-    "unknown_option": 422,
-    "duplicate_choice": 422,
-    "too_many_choices": 422,
-    "unknown_statement": 422,
-    "out_of_range": 422,
-    "text_too_long": 422,
-}
+HTTP_STATUS = {"accepted": 201, "duplicate": 200, **STATUS}  # STATUS: the error contract
 ANSWER_OUTCOME = {"open": "accepted", "locked": "question_locked", "pending": "question_not_open"}
 AFTER_CONTROL = {  # (action, state before) -> state after
     ("goto", "pending"): "open",
@@ -335,7 +322,38 @@ def naive_result(question: str, values: list[Any]) -> dict[str, Any]:
             "detractors": detractors,
             "counts": {str(n): values.count(n) for n in range(11)},
         }
+    if kind == "ranking":
+        items = [i["id"] for i in KINDS["ranking"].public(ranking_config())["items"]]
+        return {"items": {item: naive_ranking(item, values) for item in items}}
+    if kind == "points":
+        options = [slugify(label) for label in KINDS["points"].examples.question["options"]]
+        return {"budget": 100, "options": {o: naive_points(o, values) for o in options}}
     raise AssertionError(f"add a naive recount of {kind!r} here")
+
+
+def naive_points(option: str, values: list[dict[str, int]]) -> dict[str, Any]:
+    total = sum(v.get(option, 0) for v in values)
+    return {
+        "total": total,
+        "mean": round(total / len(values), 3) if values else None,
+        "n": sum(v.get(option, 0) > 0 for v in values),
+    }
+
+
+def ranking_config() -> Any:
+    spec = KINDS["ranking"].spec.model_validate(KINDS["ranking"].examples.question)
+    return KINDS["ranking"].config(spec)
+
+
+def naive_ranking(item: str, values: list[list[str]]) -> dict[str, Any]:
+    ranks = [v.index(item) + 1 for v in values if item in v]
+    k = ranking_config().max_rank
+    return {
+        "n": len(ranks),
+        "mean_rank": round(sum(ranks) / len(ranks), 3) if ranks else None,
+        "points": sum(k - r + 1 for r in ranks),
+        "positions": {str(p): ranks.count(p) for p in range(1, k + 1)},
+    }
 
 
 # A passing run takes about 15 s. Every step is a real request, so shrinking a failure

@@ -33,6 +33,8 @@ from .choice import (
 )
 from .nps import NPS, NpsConfig, NpsSpec
 from .open_text import OPEN_TEXT, OpenTextSpec, TextConfig
+from .points import POINTS, PointsConfig, PointsSpec
+from .ranking import RANKING, RankingConfig, RankingSpec
 from .scale import SCALE, ScaleConfig, ScaleSpec
 
 __all__ = [
@@ -43,8 +45,10 @@ __all__ = [
     "JsonValue",
     "Kind",
     "NpsConfig",
+    "PointsConfig",
     "Question",
     "QuestionSpecs",
+    "RankingConfig",
     "ScaleConfig",
     "StoredAnswer",
     "TextConfig",
@@ -63,14 +67,20 @@ __all__ = [
 ]
 
 KINDS: dict[str, Kind[Any]] = {
-    k.name: k for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT, NPS)
+    k.name: k for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT, NPS, RANKING, POINTS)
 }
 
 # The spec of a question of any kind, told apart by its "kind" field (for templates and the
 # API; pydantic names the kinds it knows when it meets another). Written out for the type
 # checker; tests/test_kind_registry.py checks that it lists exactly the kinds above.
 QuestionSpecs = Annotated[
-    SingleChoiceSpec | MultipleChoiceSpec | ScaleSpec | OpenTextSpec | NpsSpec,
+    SingleChoiceSpec
+    | MultipleChoiceSpec
+    | ScaleSpec
+    | OpenTextSpec
+    | NpsSpec
+    | RankingSpec
+    | PointsSpec,
     Field(discriminator="kind"),
 ]
 

@@ -52,3 +52,104 @@ async def test_nps_is_tapped_or_keyed_on_phones_and_scored_on_the_screen(
     assert await axe_violations(tapper) == []
     assert await axe_violations(presenter) == []
     assert js_errors.errors == []
+
+
+RANKING_ITEMS = [
+    "Kundenzufriedenheitsbefragungsergebnisauswertung",
+    "اطرح أسئلة مفتوحة",
+    "Agree a next step",
+    "Follow up in writing 📝",
+]
+
+
+async def test_ranking_is_ordered_by_buttons_and_keys_and_sorted_by_points_on_the_screen(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
+    question = {
+        "kind": "ranking",
+        "prompt": "Was zählt am meisten?",
+        "items": RANKING_ITEMS,
+        "max_rank": 3,
+    }
+    session = await create(server, questions=[question])
+    items = {i["label"]: i["id"] for i in session["questions"][0]["items"]}
+    presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
+    await next_question(presenter, 1)
+    tapper = await open_phone(
+        browser, js_errors, session, viewport={"width": 360, "height": 740}, bypass_csp=True
+    )
+    keyer = await open_phone(browser, js_errors, session)
+
+    # by thumb: bring "Agree a next step" to the top, then send
+    await tapper.get_by_role("button", name="Move Agree a next step up").tap()
+    await tapper.get_by_role("button", name="Move Agree a next step up").tap()
+    await tapper.get_by_role("button", name="Send answer").tap()
+    await expect(tapper.locator("#status")).to_contain_text("Answer saved")
+    await tapper.screenshot(path=artifacts / "phone-ranking-360.png")
+    assert await tapper.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # by keyboard: focus stays on the moved item's button, so Enter moves it on
+    await keyer.get_by_role("button", name="Move Follow up in writing 📝 up").focus()
+    for _ in range(3):
+        await keyer.keyboard.press("Enter")
+    await expect(keyer.locator(".rank-row").first).to_contain_text("Follow up in writing")
+    await keyer.get_by_role("button", name="Send answer").focus()
+    await keyer.keyboard.press("Enter")
+    await expect(keyer.locator("#status")).to_contain_text("Answer saved")
+
+    found = (await results(server, session["id"]))["q1"]["result"]["items"]
+    german, arabic = items[RANKING_ITEMS[0]], items[RANKING_ITEMS[1]]
+    agree, follow = items["Agree a next step"], items["Follow up in writing 📝"]
+    # the thumb sent agree, german, arabic; the keys follow, german, arabic (agree 4th)
+    assert found[german]["positions"] == {"1": 0, "2": 2, "3": 0}
+    assert found[agree]["positions"] == {"1": 1, "2": 0, "3": 0}
+    assert found[follow]["positions"] == {"1": 1, "2": 0, "3": 0}
+    assert {i: found[i]["points"] for i in (german, agree, follow, arabic)} == {
+        german: 4,
+        agree: 3,
+        follow: 3,
+        arabic: 2,
+    }
+    await expect(presenter.locator(".bar-row .label").first).to_have_text(RANKING_ITEMS[0])
+    await expect(presenter.locator(".bar-row").first).to_contain_text("4 points")
+    await presenter.screenshot(path=artifacts / "presenter-ranking.png")
+    assert await axe_violations(tapper) == []
+    assert await axe_violations(presenter) == []
+    assert js_errors.errors == []
+
+
+async def test_points_are_spread_with_buttons_and_typing_never_over_budget(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
+    question = KINDS["points"].examples.question
+    session = await create(server, questions=[question])
+    presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
+    await next_question(presenter, 1)
+    phone = await open_phone(
+        browser, js_errors, session, viewport={"width": 360, "height": 740}, bypass_csp=True
+    )
+    left = phone.locator(".points-left")
+    await expect(left).to_have_text("100 of 100 points left")
+    for _ in range(4):  # by thumb: 4 x 5 points to coaching
+        await phone.get_by_role("button", name="5 more points for Coaching").tap()
+    await expect(left).to_have_text("80 of 100 points left")
+    await phone.get_by_role("spinbutton", name="Job aids").fill(
+        "90"
+    )  # by keys: over budget, cannot be sent
+    await expect(left).to_have_text("10 points too many: take some away")
+    await expect(phone.get_by_role("button", name="Send answer")).to_be_disabled()
+    await phone.get_by_role("spinbutton", name="Job aids").fill("80")
+    await expect(left).to_have_text("0 of 100 points left")
+    await phone.get_by_role("button", name="Send answer").tap()
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+    await phone.screenshot(path=artifacts / "phone-points-360.png")
+    assert await phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    found = (await results(server, session["id"]))["q1"]["result"]
+    assert found["options"]["coaching"] == {"total": 20, "mean": 20, "n": 1}
+    assert found["options"]["job-aids"] == {"total": 80, "mean": 80, "n": 1}
+    await expect(presenter.locator(".bar-row .label").first).to_have_text("Job aids")
+    await presenter.screenshot(path=artifacts / "presenter-points.png")
+    assert await axe_violations(phone) == []
+    assert await axe_violations(presenter) == []
+    assert js_errors.errors == []

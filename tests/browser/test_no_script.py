@@ -98,3 +98,45 @@ async def test_a_phone_whose_websocket_is_blocked_still_answers_through_the_form
     await expect(phone.locator("#status")).to_contain_text("Answer saved")
     found = await results(server, session["id"])
     assert found[q1]["result"]["counts"]["l-d"] == 1
+
+
+async def test_the_newer_kinds_are_answered_without_javascript(
+    server: RunningServer, browser: Browser
+) -> None:
+    """NPS as radios and a ranking as one select per place, through the server's forms."""
+    questions = [
+        {"kind": "nps", "prompt": "Recommend it?"},
+        {
+            "kind": "ranking",
+            "prompt": "Order them",
+            "items": ["Alpha", "Beta", "Gamma"],
+            "max_rank": 2,
+        },
+    ]
+    session = await create(server, mode="self_paced", questions=questions)
+    context = await browser.new_context(**PHONE, java_script_enabled=False)
+    phone = await context.new_page()
+    await phone.goto(session["join_url"])
+    nps_form, ranking_form = (
+        phone.locator("form.question").nth(0),
+        phone.locator("form.question").nth(1),
+    )
+    await nps_form.locator("input[value='8']").check(force=True)
+    await nps_form.get_by_role("button", name="Send answer").tap()
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+
+    ranking_form = phone.locator("form.question").nth(1)
+    await ranking_form.get_by_label("Place 1").select_option(label="Gamma")
+    await ranking_form.get_by_role("button", name="Send answer").tap()  # one place empty
+    await expect(phone.locator("form.question").nth(1).locator(".problem")).to_be_visible()
+    ranking_form = phone.locator("form.question").nth(1)
+    await ranking_form.get_by_label("Place 1").select_option(label="Gamma")
+    await ranking_form.get_by_label("Place 2").select_option(label="Alpha")
+    await ranking_form.locator("button[type=submit]").tap()  # "Update answer" after a problem
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+
+    found = await results(server, session["id"])
+    assert found["q1"]["result"]["counts"]["8"] == 1 and found["q1"]["result"]["passives"] == 1
+    assert found["q2"]["result"]["items"]["gamma"]["positions"] == {"1": 1, "2": 0}
+    assert found["q2"]["result"]["items"]["alpha"]["points"] == 1
+    await context.close()

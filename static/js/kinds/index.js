@@ -3,6 +3,8 @@
 import * as multipleChoice from "./multiple_choice.js";
 import * as nps from "./nps.js";
 import * as openText from "./open_text.js";
+import * as points from "./points.js";
+import * as ranking from "./ranking.js";
 import * as scale from "./scale.js";
 import * as singleChoice from "./single_choice.js";
 
@@ -12,6 +14,8 @@ const KINDS = {
   scale,
   open_text: openText,
   nps,
+  ranking,
+  points,
 };
 
 export function kindOf(name) {

@@ -29,7 +29,7 @@ export function choiceBars(question, data, { t, number, percent }) {
     const count = counts[option.id] || 0;
     const share = total ? count / total : 0;
     return h("li", { class: "bar-row" },
-      h("span", { class: "label", text: option.label }),
+      h("span", { class: "label", dir: "auto", text: option.label }),
       bar(share),
       h("span", { class: "value", text: t("count_share", { count: number.format(count), share: percent.format(share) }) }));
   }));
