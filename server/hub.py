@@ -28,10 +28,25 @@ NOTICE_FLUSH_SECONDS = 0.05
 class Outlet:
     """The outgoing side of one socket: a bounded queue that a send task drains."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, warming: bool = False) -> None:
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=SEND_QUEUE_LIMIT)
         self.too_slow = False
         self.replaced = False
+        # A phone's socket is registered before its first state is read, so that no change
+        # is missed; a change pushed meanwhile waits, since it may be newer than that state.
+        self._warming, self._missed = warming, False
+
+    def push(self, text: str) -> None:
+        """A change for the phone: offered, or remembered while the first state is read."""
+        if self._warming:
+            self._missed = True
+        else:
+            self.offer(text)
+
+    def warmed(self) -> bool:
+        """The first state is queued; True when a change came meanwhile (send it again)."""
+        self._warming = False
+        return self._missed
 
     def offer(self, text: str) -> None:
         try:
@@ -203,13 +218,19 @@ class Hub:
         if control and session_id in self._phones:
             await self._push_session(session_id)
 
-    async def _push_session(self, session_id: str) -> None:
+    async def session_message(self, session_id: str) -> str | None:
+        """The session as phones see it, as a message; None when it is gone."""
         info = await self.store.session(session_id)
         if info is None:
-            return
-        text = json.dumps(
+            return None
+        return json.dumps(
             {"type": "session", "session": session_json(info, self.base_url, for_participant=True)}
         )
+
+    async def _push_session(self, session_id: str) -> None:
+        text = await self.session_message(session_id)
+        if text is None:
+            return
         for sockets in list(self._phones.get(session_id, {}).values()):
             for outlet in sockets:
-                outlet.offer(text)
+                outlet.push(text)

@@ -101,9 +101,31 @@ async def participant_socket(ws: WebSocket) -> None:
         await _refuse(ws, UnknownSession("no live session has this code"), CLOSE_NOT_FOUND)
         return
     participant_id = await auth.participant_id(ws, store, session_id)
+    if participant_id is None:
+        await ws.send_text(await _state(ws, session_id, None))
+        await ws.close(CLOSE_NOT_JOINED, "join this session first (POST /api/join/{code})")
+        return
+    outlet = Outlet(warming=True)
+    hub.add_phone(session_id, participant_id, outlet)  # before the state: no change is missed
+    try:
+        outlet.offer(await _state(ws, session_id, participant_id))
+        if outlet.warmed():  # the presenter moved while the state was read: send the news
+            news = await hub.session_message(session_id)
+            if news is not None:
+                outlet.offer(news)
+        await _serve_phone(ws, outlet, session_id, participant_id)
+    except* (WebSocketDisconnect, RuntimeError, OSError):
+        pass  # the phone went away; it reconnects and reads its state
+    finally:
+        hub.remove_phone(session_id, participant_id, outlet)
+
+
+async def _state(ws: WebSocket, session_id: str, participant_id: int | None) -> str:
+    """The first message of a phone's socket: the session as it sees it, its own answers."""
+    store = ws.state.store
     info = await store.session(session_id)
     own = await store.answers_of(session_id, participant_id) if participant_id else {}
-    state = encode(
+    return encode(
         {
             "type": "state",
             "joined": participant_id is not None,
@@ -111,19 +133,6 @@ async def participant_socket(ws: WebSocket) -> None:
             "answers": own,
         }
     )
-    if participant_id is None:
-        await ws.send_text(state)
-        await ws.close(CLOSE_NOT_JOINED, "join this session first (POST /api/join/{code})")
-        return
-    outlet = Outlet()
-    outlet.offer(state)
-    hub.add_phone(session_id, participant_id, outlet)
-    try:
-        await _serve_phone(ws, outlet, session_id, participant_id)
-    except* (WebSocketDisconnect, RuntimeError, OSError):
-        pass  # the phone went away; it reconnects and reads its state
-    finally:
-        hub.remove_phone(session_id, participant_id, outlet)
 
 
 async def _refuse(ws: WebSocket, error: TrifectaError, close_code: int) -> None:
