@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from server import errors
 from server.kinds import (
+    KINDS,
     Choice,
     ChoiceConfig,
     Question,
@@ -19,6 +21,7 @@ from server.kinds import (
     TextConfig,
     UnknownKind,
     question_json,
+    questions_from_specs,
     tally,
     validate_value,
 )
@@ -156,3 +159,21 @@ def test_an_unknown_kind_fails_loudly_everywhere() -> None:
         decode_question(LEGACY_DEFINITIONS[0].replace("single_choice", "poll"))
     with pytest.raises(UnknownKind):
         validate_value(Question(id="x", kind="poll", prompt="?", config=None), "a")
+
+
+GRID = questions_from_specs(
+    [KINDS["grid_2x2"].spec.model_validate(KINDS["grid_2x2"].examples.question)]
+)[0]
+
+
+@given(st.lists(st.tuples(st.integers(1, 10), st.integers(1, 10)), max_size=30))
+def test_grid_tally_matches_statistics(places: list[tuple[int, int]]) -> None:
+    answers = [StoredAnswer(i, {"job-aid": {"x": x, "y": y}}) for i, (x, y) in enumerate(places)]
+    found = tally(GRID, answers)["items"]["job-aid"]
+    assert found["n"] == len(places)
+    for axis, points in (("x", [p[0] for p in places]), ("y", [p[1] for p in places])):
+        if points:
+            assert found[f"{axis}_mean"] == pytest.approx(statistics.fmean(points), abs=1e-3)
+            assert found[f"{axis}_sd"] == pytest.approx(statistics.pstdev(points), abs=1e-3)
+        else:
+            assert found[f"{axis}_mean"] is None and found[f"{axis}_sd"] is None

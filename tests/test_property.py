@@ -5,6 +5,7 @@ recount of the latest accepted answer per participant and question."""
 from __future__ import annotations
 
 import json
+import statistics
 import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -259,11 +260,26 @@ class TallyMachine(RuleBasedStateMachine):
         assert r.status_code == 200, r.text
         served = {q["id"]: q for q in r.json()["questions"]}
         means = {s: v.pop("mean") for s, v in served["q3"]["result"]["statements"].items()}
+        spreads = {  # floats of the grid, compared with a tolerance like the means
+            (q, item, key): entry.pop(key)
+            for q, kind in KIND_OF_QUESTION.items()
+            if kind == "grid_2x2"
+            for item, entry in served[q]["result"]["items"].items()
+            for key in ("x_mean", "y_mean", "x_sd", "y_sd")
+        }
         for item in served["q4"]["result"]["items"]:
             item.pop("id")  # the store's own number: the model orders by acceptance instead
         expected, expected_means = self.recount()
+        expected_spreads = {
+            (q, item, key): entry.pop(key)
+            for q, kind in KIND_OF_QUESTION.items()
+            if kind == "grid_2x2"
+            for item, entry in expected[q]["result"]["items"].items()
+            for key in ("x_mean", "y_mean", "x_sd", "y_sd")
+        }
         assert served == expected
         assert means == pytest.approx(expected_means, abs=1e-3)
+        assert spreads == pytest.approx(expected_spreads, abs=1e-3)
 
     def recount(self) -> tuple[dict[str, Any], dict[str, float | None]]:
         """Tally the model's latest answers in plain Python, in the results' shape."""
@@ -328,7 +344,19 @@ def naive_result(question: str, values: list[Any]) -> dict[str, Any]:
     if kind == "points":
         options = [slugify(label) for label in KINDS["points"].examples.question["options"]]
         return {"budget": 100, "options": {o: naive_points(o, values) for o in options}}
+    if kind == "grid_2x2":
+        items = [slugify(label) for label in KINDS["grid_2x2"].examples.question["items"]]
+        return {"items": {i: naive_grid([v[i] for v in values if i in v]) for i in items}}
     raise AssertionError(f"add a naive recount of {kind!r} here")
+
+
+def naive_grid(places: list[dict[str, int]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"n": len(places)}
+    for axis in ("x", "y"):
+        points = [p[axis] for p in places]
+        out[f"{axis}_mean"] = round(statistics.fmean(points), 3) if points else None
+        out[f"{axis}_sd"] = round(statistics.pstdev(points), 3) if points else None
+    return out
 
 
 def naive_points(option: str, values: list[dict[str, int]]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from .choice import (
     MultipleChoiceSpec,
     SingleChoiceSpec,
 )
+from .grid_2x2 import GRID_2X2, GridConfig, GridSpec
 from .nps import NPS, NpsConfig, NpsSpec
 from .open_text import OPEN_TEXT, OpenTextSpec, TextConfig
 from .points import POINTS, PointsConfig, PointsSpec
@@ -42,6 +43,7 @@ __all__ = [
     "Choice",
     "ChoiceConfig",
     "Examples",
+    "GridConfig",
     "JsonValue",
     "Kind",
     "NpsConfig",
@@ -67,7 +69,8 @@ __all__ = [
 ]
 
 KINDS: dict[str, Kind[Any]] = {
-    k.name: k for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT, NPS, RANKING, POINTS)
+    k.name: k
+    for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT, NPS, RANKING, POINTS, GRID_2X2)
 }
 
 # The spec of a question of any kind, told apart by its "kind" field (for templates and the
@@ -80,7 +83,8 @@ QuestionSpecs = Annotated[
     | OpenTextSpec
     | NpsSpec
     | RankingSpec
-    | PointsSpec,
+    | PointsSpec
+    | GridSpec,
     Field(discriminator="kind"),
 ]
 

@@ -153,3 +153,55 @@ async def test_points_are_spread_with_buttons_and_typing_never_over_budget(
     assert await axe_violations(phone) == []
     assert await axe_violations(presenter) == []
     assert js_errors.errors == []
+
+
+async def test_a_2x2_grid_is_placed_with_selects_and_drawn_in_quadrants(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
+    question = {
+        **KINDS["grid_2x2"].examples.question,
+        "items": [
+            "Peer coaching",
+            "Kundenzufriedenheitsbefragungsergebnisauswertung",
+            "مساعدة وظيفية",
+        ],
+    }
+    session = await create(server, questions=[question])
+    items = {i["label"]: i["id"] for i in session["questions"][0]["items"]}
+    presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
+    await next_question(presenter, 1)
+    tapper = await open_phone(
+        browser, js_errors, session, viewport={"width": 360, "height": 740}, bypass_csp=True
+    )
+    keyer = await open_phone(browser, js_errors, session)
+
+    coaching = tapper.get_by_role("group", name="Peer coaching")
+    await coaching.get_by_label("Effort").select_option("2")
+    await coaching.get_by_label("Impact").select_option("10")
+    await tapper.get_by_role("button", name="Send answer").tap()
+    await expect(tapper.locator("#status")).to_contain_text("Answer saved")
+    await tapper.screenshot(path=artifacts / "phone-grid-360.png", full_page=True)
+    assert await tapper.evaluate("document.documentElement.scrollWidth") <= 360
+
+    effort = keyer.get_by_role("group", name="Peer coaching").get_by_label("Effort")
+    await effort.focus()
+    await keyer.keyboard.press("ArrowDown")  # a focused select steps through its options
+    await keyer.keyboard.press("ArrowDown")
+    await keyer.keyboard.press("ArrowDown")
+    await keyer.get_by_role("group", name="Peer coaching").get_by_label("Impact").select_option("8")
+    await keyer.get_by_role("button", name="Send answer").focus()
+    await keyer.keyboard.press("Enter")
+    await expect(keyer.locator("#status")).to_contain_text("Answer saved")
+
+    found = (await results(server, session["id"]))["q1"]["result"]["items"]
+    place = found[items["Peer coaching"]]
+    assert (place["n"], place["y_mean"], place["y_sd"]) == (2, 9, 1)
+    assert place["x_mean"] == 2.5 and found[items["مساعدة وظيفية"]]["n"] == 0
+    dot = presenter.locator(".grid-plot .dot")
+    await expect(dot).to_have_count(1)
+    await expect(presenter.locator(".grid-plot")).to_contain_text("Impact: High · Effort: Low")
+    await expect(presenter.locator(".grid-legend li").first).to_contain_text("n = 2")
+    await presenter.screenshot(path=artifacts / "presenter-grid.png")
+    assert await axe_violations(tapper) == []
+    assert await axe_violations(presenter) == []
+    assert js_errors.errors == []

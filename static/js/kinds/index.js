@@ -1,5 +1,6 @@
 // The question kinds of the pages: one module each, mapped by name. An unknown kind is an
 // error, never a guess (the server's registry is server/kinds/__init__.py).
+import * as grid2x2 from "./grid_2x2.js";
 import * as multipleChoice from "./multiple_choice.js";
 import * as nps from "./nps.js";
 import * as openText from "./open_text.js";
@@ -16,6 +17,7 @@ const KINDS = {
   nps,
   ranking,
   points,
+  grid_2x2: grid2x2,
 };
 
 export function kindOf(name) {
