@@ -9,8 +9,8 @@ import logging
 import os
 import resource
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import click
 import uvicorn
@@ -21,6 +21,7 @@ from .logs import uvicorn_log_config
 from .protocol import WORKER_PROTOCOL, with_header_timeout
 
 log = logging.getLogger("trifecta")
+F = TypeVar("F", bound=Callable[..., Any])
 
 ENV = {
     "host": "TRIFECTA_HOST",
@@ -78,91 +79,49 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _setting(flag: str, name: str, help: str, default: str | None = None) -> Callable[[F], F]:
+    """A `serve` flag for the Settings field `name`, with its TRIFECTA_* variable."""
+    option: Callable[[F], F] = click.option(
+        flag,
+        name,
+        envvar=ENV[name],
+        show_envvar=True,
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+    return option
+
+
 @click.group()
 def main() -> None:
     """Trifecta: live audience polling for alignment sessions."""
 
 
 @main.command()
-@click.option(
-    "--host",
-    envvar=ENV["host"],
-    show_envvar=True,
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on.",
+@_setting("--host", "host", "Address to listen on.", default="127.0.0.1")
+@_setting("--port", "port", "Port to listen on.", default="8000")
+@_setting("--database", "database_url", "Database URL.", default=DEFAULT_DATABASE_URL)
+@_setting(
+    "--redis", "redis_url", "Redis URL for live updates between workers (default: in-process)."
 )
-@click.option(
-    "--port",
-    envvar=ENV["port"],
-    show_envvar=True,
-    default="8000",
-    show_default=True,
-    help="Port to listen on.",
-)
-@click.option(
-    "--database",
-    "database_url",
-    envvar=ENV["database_url"],
-    show_envvar=True,
-    default=DEFAULT_DATABASE_URL,
-    show_default=True,
-    help="Database URL.",
-)
-@click.option(
-    "--redis",
-    "redis_url",
-    envvar=ENV["redis_url"],
-    show_envvar=True,
-    default=None,
-    help="Redis URL for live updates between workers (default: in-process).",
-)
-@click.option(
-    "--workers",
-    envvar=ENV["workers"],
-    show_envvar=True,
-    default="1",
-    show_default=True,
-    help="Worker processes (above 1 needs --redis).",
-)
-@click.option(
-    "--public-url",
-    envvar=ENV["public_url"],
-    show_envvar=True,
-    default=None,
-    help="The address phones reach; it goes into QR codes.",
-)
-@click.option(
+@_setting("--workers", "workers", "Worker processes (above 1 needs --redis).", default="1")
+@_setting("--public-url", "public_url", "The address phones reach; it goes into QR codes.")
+@_setting(
     "--header-timeout",
-    envvar=ENV["header_timeout"],
-    show_envvar=True,
+    "header_timeout",
+    "Seconds a client has to send a request's headers.",
     default="15",
-    show_default=True,
-    help="Seconds a client has to send a request's headers.",
 )
-@click.option(
-    "--max-connections",
-    envvar=ENV["max_connections"],
-    show_envvar=True,
-    default="12000",
-    show_default=True,
-    help="Open connections per worker.",
+@_setting("--max-connections", "max_connections", "Open connections per worker.", default="12000")
+@_setting(
+    "--code-misses", "code_misses", "Wrong join codes a client may try per minute.", default="20"
 )
-@click.option(
-    "--code-misses",
-    envvar=ENV["code_misses"],
-    show_envvar=True,
-    default="20",
-    show_default=True,
-    help="Wrong join codes a client may try per minute.",
-)
-@click.option(
+@_setting(
     "--joins-per-minute",
-    envvar=ENV["joins_per_minute"],
-    show_envvar=True,
+    "joins_per_minute",
+    "New participants one client address may create per minute.",
     default="600",
-    show_default=True,
-    help="New participants one client address may create per minute.",
 )
 def serve(
     host: str,
@@ -283,15 +242,7 @@ def _raise_open_file_limit(max_connections: int, headroom: int = 100) -> None:
 
 
 @main.command()
-@click.option(
-    "--database",
-    "database_url",
-    envvar=ENV["database_url"],
-    show_envvar=True,
-    default=DEFAULT_DATABASE_URL,
-    show_default=True,
-    help="Database URL.",
-)
+@_setting("--database", "database_url", "Database URL.", default=DEFAULT_DATABASE_URL)
 def migrate(database_url: str) -> None:
     """Bring the database schema up to date, then exit."""
     try:
