@@ -140,6 +140,14 @@ class OverBudget(TrifectaError):
     status, code = 422, "over_budget"
 
 
+class TooManyWords(TrifectaError):
+    status, code = 422, "too_many_words"
+
+
+class WordTooLong(TrifectaError):
+    status, code = 422, "word_too_long"
+
+
 class TextTooLong(TrifectaError):
     status, code = 422, "text_too_long"
 
@@ -190,6 +198,8 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     DuplicateItem,
     RankingLength,
     OverBudget,
+    TooManyWords,
+    WordTooLong,
     TextTooLong,
     NotStorable,
     QuestionLocked,

@@ -52,6 +52,8 @@ STATUS = {
     "duplicate_item": 422,
     "ranking_length": 422,
     "over_budget": 422,
+    "too_many_words": 422,
+    "word_too_long": 422,
 }
 BODY_LIMIT = 64 * 1024
 OMIT: Any = object()  # leave this field out of the answer

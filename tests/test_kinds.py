@@ -177,3 +177,35 @@ def test_grid_tally_matches_statistics(places: list[tuple[int, int]]) -> None:
             assert found[f"{axis}_sd"] == pytest.approx(statistics.pstdev(points), abs=1e-3)
         else:
             assert found[f"{axis}_mean"] is None and found[f"{axis}_sd"] is None
+
+
+def _cloud(language: str = "en") -> Question:
+    spec = {**KINDS["word_cloud"].examples.question, "language": language}
+    return questions_from_specs([KINDS["word_cloud"].spec.model_validate(spec)])[0]
+
+
+def test_word_cloud_counts_a_word_however_it_is_typed_once_per_answer() -> None:
+    answers = [
+        ["Time", "the"],
+        [" time ", "TIME"],
+        ["unclear   goals", "Unclear Goals"],
+        ["ﬂow"],
+    ]  # the ligature is NFKC "flow"
+    stored = [StoredAnswer(i, validate_value(_cloud(), a)) for i, a in enumerate(answers)]
+    assert tally(_cloud(), stored) == {
+        "words": [
+            {"text": "time", "count": 2},
+            {"text": "flow", "count": 1},
+            {"text": "unclear goals", "count": 1},
+        ]
+    }  # "the" is an English stop word
+
+
+def test_word_cloud_leaves_out_the_stop_words_of_its_own_language() -> None:
+    german = [StoredAnswer(1, ["und", "Termine", "die"])]
+    assert tally(_cloud("de"), german)["words"] == [{"text": "termine", "count": 1}]
+    assert {w["text"] for w in tally(_cloud("en"), german)["words"]} == {
+        "und",
+        "termine",
+        "die",
+    }  # "die" is an English word

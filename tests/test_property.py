@@ -64,7 +64,7 @@ BAD_ANSWERS: list[tuple[str, Any, str]] = [
         for _, value, code in KINDS[kind].examples.invalid
     ),
     ("q4", "\x1b\t", "invalid_value"),
-    ("q9", "learner", "unknown_question"),
+    ("q99", "learner", "unknown_question"),
 ]
 HTTP_STATUS = {"accepted": 201, "duplicate": 200, **STATUS}  # STATUS: the error contract
 ANSWER_OUTCOME = {"open": "accepted", "locked": "question_locked", "pending": "question_not_open"}
@@ -347,6 +347,13 @@ def naive_result(question: str, values: list[Any]) -> dict[str, Any]:
     if kind == "grid_2x2":
         items = [slugify(label) for label in KINDS["grid_2x2"].examples.question["items"]]
         return {"items": {i: naive_grid([v[i] for v in values if i in v]) for i in items}}
+    if kind == "word_cloud":
+        counts: dict[str, int] = {}
+        for words in values:  # the examples hold no stop words, so none is left out here
+            for word in {" ".join(w.split()).casefold() for w in words}:
+                counts[word] = counts.get(word, 0) + 1
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return {"words": [{"text": text, "count": n} for text, n in ordered]}
     raise AssertionError(f"add a naive recount of {kind!r} here")
 
 

@@ -37,6 +37,7 @@ from .open_text import OPEN_TEXT, OpenTextSpec, TextConfig
 from .points import POINTS, PointsConfig, PointsSpec
 from .ranking import RANKING, RankingConfig, RankingSpec
 from .scale import SCALE, ScaleConfig, ScaleSpec
+from .word_cloud import WORD_CLOUD, WordCloudSpec, WordsConfig
 
 __all__ = [
     "KINDS",
@@ -55,6 +56,7 @@ __all__ = [
     "StoredAnswer",
     "TextConfig",
     "UnknownKind",
+    "WordsConfig",
     "form_value",
     "is_blank",
     "kind_of",
@@ -70,7 +72,17 @@ __all__ = [
 
 KINDS: dict[str, Kind[Any]] = {
     k.name: k
-    for k in (SINGLE_CHOICE, MULTIPLE_CHOICE, SCALE, OPEN_TEXT, NPS, RANKING, POINTS, GRID_2X2)
+    for k in (
+        SINGLE_CHOICE,
+        MULTIPLE_CHOICE,
+        SCALE,
+        OPEN_TEXT,
+        NPS,
+        RANKING,
+        POINTS,
+        GRID_2X2,
+        WORD_CLOUD,
+    )
 }
 
 # The spec of a question of any kind, told apart by its "kind" field (for templates and the
@@ -84,7 +96,8 @@ QuestionSpecs = Annotated[
     | NpsSpec
     | RankingSpec
     | PointsSpec
-    | GridSpec,
+    | GridSpec
+    | WordCloudSpec,
     Field(discriminator="kind"),
 ]
 

@@ -9,6 +9,7 @@ from playwright.async_api import Browser, expect
 
 from server.kinds import KINDS
 
+from ..client import Organizer, Phone
 from ..conftest import RunningServer
 from .conftest import (
     ErrorWatch,
@@ -203,5 +204,42 @@ async def test_a_2x2_grid_is_placed_with_selects_and_drawn_in_quadrants(
     await expect(presenter.locator(".grid-legend li").first).to_contain_text("n = 2")
     await presenter.screenshot(path=artifacts / "presenter-grid.png")
     assert await axe_violations(tapper) == []
+    assert await axe_violations(presenter) == []
+    assert js_errors.errors == []
+
+
+async def test_a_word_cloud_is_typed_on_a_phone_and_stays_readable_with_500_words(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
+    question = {**KINDS["word_cloud"].examples.question, "max_words": 3}
+    session = await create(server, questions=[question])
+    presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
+    await next_question(presenter, 1)
+    phone = await open_phone(
+        browser, js_errors, session, viewport={"width": 360, "height": 740}, bypass_csp=True
+    )
+    await phone.get_by_label("Word 1").fill("Zeitdruck")
+    await phone.get_by_label("Word 2").fill("  unclear   GOALS ")
+    await phone.get_by_label("Word 2").press("Enter")  # Enter sends, as on any form
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+    await phone.screenshot(path=artifacts / "phone-words-360.png")
+    await expect(presenter.locator(".cloud li")).to_have_count(2)
+    await expect(presenter.locator(".cloud")).to_contain_text("unclear goals")
+
+    async with Organizer(server) as org:  # 167 more phones, 500 distinct words in all
+        for n in range(167):
+            other = Phone(server)
+            await other.join(session["code"])
+            words = [f"Kundenwort{3 * n + k}" for k in range(3)]
+            assert (await other.answer_http("q1", words)).status_code == 201
+            await other.close()
+        found = (await org.results(session["id"]))["q1"]["result"]["words"]
+    assert len(found) == 503
+    await expect(presenter.locator(".cloud li")).to_have_count(60)
+    await expect(presenter.locator(".cloud-more")).to_have_text("and 443 more words")
+    await presenter.screenshot(path=artifacts / "presenter-words-500.png")
+    assert await presenter.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert await presenter.evaluate("document.documentElement.scrollHeight") <= 720  # no scroll
+    assert await axe_violations(phone) == []
     assert await axe_violations(presenter) == []
     assert js_errors.errors == []

@@ -8,6 +8,7 @@ import * as points from "./points.js";
 import * as ranking from "./ranking.js";
 import * as scale from "./scale.js";
 import * as singleChoice from "./single_choice.js";
+import * as wordCloud from "./word_cloud.js";
 
 const KINDS = {
   single_choice: singleChoice,
@@ -18,6 +19,7 @@ const KINDS = {
   ranking,
   points,
   grid_2x2: grid2x2,
+  word_cloud: wordCloud,
 };
 
 export function kindOf(name) {

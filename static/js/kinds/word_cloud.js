@@ -1,0 +1,67 @@
+// word_cloud: one to max_words short words on the phone; on the screen, the words sized by
+// how many gave them, kept in place as counts change so that the cloud does not jump about.
+import { h } from "../dom.js";
+import { promptLegend, sendButton } from "./parts.js";
+
+export const sendsOnChange = false;
+const SHOWN = 60; // the most frequent words that fit a projector; the rest are counted
+const BELOW = 290; // pixels under the cloud for the count, the join code and the controls
+
+export function phone(q, ctx) {
+  const given = Array.isArray(ctx.value) ? ctx.value : [];
+  const fields = [];
+  for (let i = 0; i < q.max_words; i += 1) {
+    const id = `word-${q.id}-${i}`;
+    fields.push(h("p", { class: "word-field" },
+      h("label", { for: id, text: ctx.t("word_n", { n: ctx.number.format(i + 1) }) }),
+      h("input", { id, type: "text", value: given[i] || "", maxlength: q.max_length, autocomplete: "off",
+        enterkeyhint: i === q.max_words - 1 ? "send" : "next", dir: "auto", disabled: !ctx.open })));
+  }
+  const set = h("fieldset", {}, promptLegend(q), ...fields);
+  set.addEventListener("input", () => ctx.draft(read(set) || []));
+  return [set, sendButton(ctx)];
+}
+
+export function read(form) {
+  const words = [...form.querySelectorAll("input[type=text]")].map((i) => i.value.trim()).filter(Boolean);
+  return words.length ? words : null;
+}
+
+export function present(holder, question, data, { t, number }) {
+  const words = (data.result || {}).words || [];
+  if (holder.dataset.kind !== question.kind) {
+    holder.dataset.kind = question.kind;
+    holder.replaceChildren(h("ul", { class: "cloud", "aria-label": t("words") }), h("p", { class: "cloud-more" }));
+  }
+  const cloud = holder.querySelector(".cloud");
+  const shown = words.slice(0, SHOWN);
+  const top = shown.length ? shown[0].count : 1;
+  const least = shown.length ? shown[shown.length - 1].count : 1;
+  const known = new Map([...cloud.children].map((li) => [li.dataset.word, li]));
+  // Alphabetical order keeps a word where it was while counts change; size says how often.
+  for (const word of [...shown].sort((a, b) => a.text.localeCompare(b.text))) {
+    const li = known.get(word.text) || h("li", { "data-word": word.text, dir: "auto" },
+      h("span", { class: "word", text: word.text }), " ", h("span", { class: "count" }));
+    li.querySelector(".count").textContent = number.format(word.count);
+    li.style.fontSize = `${(0.9 + 2.6 * Math.sqrt(word.count / top)).toFixed(2)}em`;
+    li.classList.toggle("top", word.count === top && top > least);
+    cloud.append(li); // moves a known word into order, adds a new one
+    known.delete(word.text);
+  }
+  for (const gone of known.values()) gone.remove();
+  const more = words.length - shown.length;
+  holder.querySelector(".cloud-more").textContent = more > 0 ? t("words_more", { n: number.format(more) }) : "";
+  fit(cloud);
+}
+
+/** Shrink the whole cloud (its words are sized in em) until it fits above the screen's
+ *  bottom, so that many words never make the projector scroll. */
+function fit(cloud) {
+  const room = window.innerHeight - cloud.getBoundingClientRect().top - BELOW;
+  let scale = 1;
+  cloud.style.fontSize = "";
+  while (cloud.scrollHeight > room && scale > 0.25) {
+    scale *= 0.85;
+    cloud.style.fontSize = `${Math.round(scale * 100)}%`;
+  }
+}
