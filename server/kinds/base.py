@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -108,6 +108,8 @@ class Kind(Generic[C]):
     def dump(self, config: C) -> dict[str, JsonValue]:
         """The config as the store keeps it; `load` reads it back."""
         stored: dict[str, JsonValue] = asdict(config)  # type: ignore[call-overload]
+        for derived in (f.name for f in fields(config) if not f.init):  # type: ignore[arg-type]
+            stored.pop(derived)
         return stored
 
     def public(self, config: C) -> dict[str, JsonValue]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
@@ -35,9 +35,11 @@ class ChoiceConfig:
     options: tuple[Choice, ...]
     max_choices: int = 1  # 1 for single choice
 
-    @property
-    def option_ids(self) -> frozenset[str]:
-        return frozenset(o.id for o in self.options)
+    # looked up for every answer: built once, not stored (see Kind.dump)
+    option_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "option_ids", frozenset(c.id for c in self.options))
 
 
 class SingleChoiceSpec(QuestionSpec):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -49,9 +49,11 @@ class GridConfig:
     x: Axis
     y: Axis
 
-    @property
-    def item_ids(self) -> frozenset[str]:
-        return frozenset(i.id for i in self.items)
+    # looked up for every answer: built once, not stored (see Kind.dump)
+    item_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item_ids", frozenset(c.id for c in self.items))
 
 
 class AxisSpec(BaseModel):

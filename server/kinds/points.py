@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -37,9 +37,11 @@ class PointsConfig:
     options: tuple[Choice, ...]
     budget: int = 100
 
-    @property
-    def option_ids(self) -> frozenset[str]:
-        return frozenset(o.id for o in self.options)
+    # looked up for every answer: built once, not stored (see Kind.dump)
+    option_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "option_ids", frozenset(c.id for c in self.options))
 
 
 class PointsSpec(QuestionSpec):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
@@ -39,9 +39,11 @@ class ScaleConfig:
     min_label: str | None = None
     max_label: str | None = None
 
-    @property
-    def statement_ids(self) -> frozenset[str]:
-        return frozenset(s.id for s in self.statements)
+    # looked up for every answer: built once, not stored (see Kind.dump)
+    statement_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "statement_ids", frozenset(c.id for c in self.statements))
 
 
 class ScaleSpec(QuestionSpec):
