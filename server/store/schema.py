@@ -45,6 +45,7 @@ sessions = Table(
     Column("presenter_key_hash", String(64), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("ended_at", String(32)),
+    Column("profanity_filter", Boolean, nullable=False, default=False),
     Index(
         "uq_sessions_live_code",
         "code",
@@ -64,6 +65,8 @@ questions = Table(
     Column("definition", Text, nullable=False),  # JSON: the full Question
     Column("state", String(16), nullable=False),  # pending | open | locked
     Column("results_visible", Boolean, nullable=False),
+    Column("results_shared", Boolean, nullable=False, default=False),  # phones see them
+    Column("deadline", String(32)),  # a countdown's end (ISO UTC); it locks the question
     PrimaryKeyConstraint("session_id", "id"),
 )
 
@@ -102,4 +105,28 @@ answers = Table(
     Column("answered_at", String(32), nullable=False),
     PrimaryKeyConstraint("participant_id", "question_id"),
     Index("ix_answers_session_question", "session_id", "question_id"),
+)
+
+# A Q&A post is a response (its id is the item id); votes are rows, one per participant
+qa_items = Table(
+    "qa_items",
+    metadata,
+    Column("response_id", Integer, ForeignKey("responses.id"), primary_key=True),
+    Column("session_id", String(32), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("participant_id", Integer, ForeignKey("participants.id"), nullable=False),
+    Column("pending", Boolean, nullable=False),
+    Column("answered", Boolean, nullable=False),
+    Index("ix_qa_items_session_question", "session_id", "question_id"),
+)
+
+qa_votes = Table(
+    "qa_votes",
+    metadata,
+    Column("item_id", Integer, ForeignKey("qa_items.response_id"), nullable=False),
+    Column("participant_id", Integer, ForeignKey("participants.id"), nullable=False),
+    Column("session_id", String(32), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    PrimaryKeyConstraint("item_id", "participant_id"),
+    Index("ix_qa_votes_session_question", "session_id", "question_id"),
 )
