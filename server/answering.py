@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 from .errors import RateLimited, TrifectaError, UnknownQuestion, UnknownSession
 from .hub import Hub
-from .kinds import Question, validate_value
+from .kinds import Question, item_rules, validate_value
 from .limits import TokenBuckets
 from .models import AnswerInput
-from .store import Answer, Recorded, Store
+from .store import Answer, Outcome, Posted, Recorded, Store, accepted
 
 log = logging.getLogger(__name__)
-Reply = Callable[[Answer, Recorded | TrifectaError], None]
+Reply = Callable[[Answer, Outcome | TrifectaError], None]
 
 # A phone answering by hand sends a few answers a second; an outbox flushing after a
 # reconnect sends a burst. Anything beyond this is a script flooding the room.
@@ -47,11 +47,13 @@ class AnswerDesk:
         if question is None:
             raise UnknownQuestion(f"this session has no question {request.question[:64]!r}")
         value = validate_value(question, request.value)
-        return Answer(session_id, participant_id, request.id, question.id, value)
+        return Answer(
+            session_id, participant_id, request.id, question.id, value, item_rules(question)
+        )
 
-    async def record(self, answer: Answer) -> Recorded:
+    async def record(self, answer: Answer) -> Outcome:
         recorded = await self.store.record_answer(answer)
-        if recorded is Recorded.ACCEPTED:
+        if accepted(recorded):
             self.hub.answered(answer.session_id, answer.question_id)
         return recorded
 
@@ -79,10 +81,10 @@ class Receipts:
     def __init__(self, hub: Hub, reply: Reply) -> None:
         self._hub, self._reply = hub, reply
 
-    def __call__(self, answer: Answer, outcome: Recorded | BaseException) -> None:
-        if outcome is Recorded.ACCEPTED:
+    def __call__(self, answer: Answer, outcome: Outcome | BaseException) -> None:
+        if accepted(outcome):
             self._hub.answered(answer.session_id, answer.question_id)
-        if isinstance(outcome, Recorded | TrifectaError):
+        if isinstance(outcome, Recorded | Posted | TrifectaError):
             self._reply(answer, outcome)
         else:
             log.error("storing an answer failed", exc_info=outcome)

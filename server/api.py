@@ -19,7 +19,7 @@ from .models import (
     parse_json,
     parse_model,
 )
-from .store import SessionInfo
+from .store import Moderation, Posted, SessionInfo
 from .views import join_url, results_json, session_json
 
 BODY_LIMIT = 64 * 1024
@@ -158,7 +158,8 @@ async def control(request: Request) -> JSONResponse:
 async def moderate(request: Request) -> JSONResponse:
     info = await _session(request)
     body = parse_model(ModerationRequest, await read_json(request))
-    question_id = await request.state.store.set_hidden(info.id, int(body.item), body.hidden)
+    changes = Moderation(body.hidden, body.answered, body.approved)
+    question_id = await request.state.store.moderate(info.id, int(body.item), changes)
     request.state.hub.answered(info.id, question_id)
     return JSONResponse({"status": "ok"})
 
@@ -187,9 +188,10 @@ async def answer(request: Request) -> JSONResponse:
     body = parse_answer(AnswerRequest, await read_json(request))
     prepared = await desk.prepare(session_id, participant_id, body)
     recorded = await desk.record(prepared)
-    return JSONResponse(
-        {"status": recorded.value}, status_code=201 if recorded.value == "accepted" else 200
-    )
+    reply: dict[str, str] = {"status": recorded.value}
+    if isinstance(recorded, Posted):
+        reply["item"] = recorded.item  # a Q&A post's id, so that its phone knows it
+    return JSONResponse(reply, status_code=201 if recorded.value == "accepted" else 200)
 
 
 async def export_results(request: Request) -> Response:

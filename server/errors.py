@@ -152,6 +152,14 @@ class TextTooLong(TrifectaError):
     status, code = 422, "text_too_long"
 
 
+class OwnQuestion(TrifectaError):
+    status, code = 422, "own_question"
+
+
+class TooManyPosts(TrifectaError):
+    status, code = 422, "too_many_posts"
+
+
 class NotStorable(TrifectaError):
     """The database refused this one answer (its batch was stored without it)."""
 
@@ -201,6 +209,8 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     TooManyWords,
     WordTooLong,
     TextTooLong,
+    OwnQuestion,
+    TooManyPosts,
     NotStorable,
     QuestionLocked,
     QuestionNotOpen,

@@ -15,7 +15,7 @@ from typing import Any
 
 from .broker import Broker, Notice
 from .store import Store
-from .views import results_json, session_json
+from .views import phone_result_ids, phone_results, results_json, session_json
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,10 @@ SEND_QUEUE_LIMIT = 256
 SOCKETS_PER_PARTICIPANT = 5  # tabs and reconnects of one phone; a newer one closes the oldest
 PRESENTER_FLUSH_SECONDS = 0.1
 NOTICE_FLUSH_SECONDS = 0.05
+# Phones get results (Q&A posts, revealed results) at most this often: one read and one
+# encoding per session for every phone in it, however many answers came meanwhile.
+PHONE_FLUSH_SECONDS = 0.25
+EVERY_QUESTION = "*"  # in a session's pending phone changes: re-read all it may see
 
 
 class Outlet:
@@ -129,6 +133,8 @@ class Hub:
         self._feeds: dict[str, set[PresenterFeed]] = defaultdict(set)
         self._pending: dict[str, set[str]] = defaultdict(set)
         self._pending_wake = asyncio.Event()
+        self._phone_changes: dict[str, set[str]] = defaultdict(set)
+        self._phone_wake = asyncio.Event()
 
     # -- registration -----------------------------------------------------------------------
     def add_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
@@ -184,6 +190,7 @@ class Hub:
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._publish_answers())
             tasks.create_task(self._listen())
+            tasks.create_task(self._push_phone_results())
 
     async def _publish_answers(self) -> None:
         while True:
@@ -210,13 +217,62 @@ class Hub:
                     feed.mark_all()
             for session_id in list(self._phones):
                 await self._push_session(session_id)
+                self._phones_need(session_id, [EVERY_QUESTION])
             return
         session_id = str(notice.get("session"))
         control = bool(notice.get("control"))
+        question_ids = [str(q) for q in notice.get("questions", [])]
         for feed in self._feeds.get(session_id, ()):
-            feed.mark(list(notice.get("questions", [])), control=control)
-        if control and session_id in self._phones:
-            await self._push_session(session_id)
+            feed.mark(question_ids, control=control)
+        if session_id in self._phones:
+            if control:
+                await self._push_session(session_id)
+            self._phones_need(session_id, [EVERY_QUESTION] if control else question_ids)
+
+    def _phones_need(self, session_id: str, question_ids: list[str]) -> None:
+        self._phone_changes[session_id].update(question_ids)
+        self._phone_wake.set()
+
+    async def _push_phone_results(self) -> None:
+        while True:
+            await self._phone_wake.wait()
+            await asyncio.sleep(PHONE_FLUSH_SECONDS)
+            self._phone_wake.clear()
+            changes, self._phone_changes = self._phone_changes, defaultdict(set)
+            for session_id, question_ids in changes.items():
+                try:
+                    await self._push_results(session_id, question_ids)
+                except Exception:
+                    log.exception("could not push results to the phones of a session")
+
+    async def _push_results(self, session_id: str, question_ids: set[str]) -> None:
+        phones = self._phones.get(session_id)
+        if not phones:
+            return
+        text = await self.phone_results_message(session_id, question_ids)
+        if text is None:
+            return
+        for sockets in list(phones.values()):
+            for outlet in sockets:
+                outlet.push(text)
+
+    async def phone_results_message(
+        self, session_id: str, question_ids: set[str] | None = None
+    ) -> str | None:
+        """The results phones may see now (of the questions named, or of all), as one
+        message for every phone of the session; None when there is nothing to show."""
+        info = await self.store.session(session_id)
+        if info is None:
+            return None
+        shown = phone_result_ids(info)
+        if question_ids is not None and EVERY_QUESTION not in question_ids:
+            shown = [q for q in shown if q in question_ids]
+        if not shown:
+            return None
+        results = await self.store.results(session_id, shown)
+        return json.dumps(
+            {"type": "results", "questions": phone_results(info, results)}, ensure_ascii=False
+        )
 
     async def session_message(self, session_id: str) -> str | None:
         """The session as phones see it, as a message; None when it is gone."""

@@ -81,9 +81,27 @@ class ControlRequest(_Model):
         return self
 
 
+_MODERATION_CHANGES = ("hidden", "answered", "approved")
+
+
 class ModerationRequest(_Model):
+    """What the facilitator does to one story or Q&A post: at least one change."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"anyOf": [_given(change, "boolean") for change in _MODERATION_CHANGES]},
+    )
+
     item: Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
-    hidden: bool
+    hidden: bool | None = None
+    answered: bool | None = None  # a Q&A post was answered in the room
+    approved: bool | None = None  # a Q&A post waiting for moderation may be seen
+
+    @model_validator(mode="after")
+    def _some_change(self) -> ModerationRequest:
+        if all(getattr(self, change) is None for change in _MODERATION_CHANGES):
+            raise ValueError("give at least one of 'hidden', 'answered' or 'approved'")
+        return self
 
 
 class AnswerRequest(_Model):

@@ -19,10 +19,10 @@ from starlette.routing import BaseRoute, Route
 from . import auth, i18n, rooms
 from .api import read_body
 from .errors import Forbidden, InvalidRequest, RateLimited, TrifectaError
-from .kinds import form_value
+from .kinds import form_value, item_rules
 from .models import AnswerRequest, parse_answer
 from .store import SessionInfo
-from .views import join_url
+from .views import join_url, phone_questions, phone_result_ids, phone_results
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 NO_STORE = {"Cache-Control": "no-store"}
@@ -142,13 +142,15 @@ async def _phone_page(
     answers = await store.answers_of(session_id, participant_id) if participant_id else {}
     if draft:
         answers = {**answers, **draft}
+    shown = phone_result_ids(info)
+    results = phone_results(info, await store.results(session_id, shown)) if shown else []
     return render(
         request,
         "phone.html",
         {
             "session": info,
             "code": code,
-            "forms": phone_forms(info, answers),
+            "forms": phone_forms(info, answers, {r["id"]: r for r in results}),
             "joined": participant_id is not None,
             "saved": saved,
             "problem": problem.code if problem else None,
@@ -159,20 +161,22 @@ async def _phone_page(
     )
 
 
-def phone_forms(info: SessionInfo, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """The questions a phone may see now, each with its state, the participant's answer
-    and a fresh answer id: submitting the same form twice stores the answer once."""
-    shown = info.questions
-    if info.mode == "presenter":
-        shown = tuple(q for q in info.questions if q.id == info.current_question)
+def phone_forms(
+    info: SessionInfo, answers: dict[str, Any], shared: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The questions a phone may see now, each with its state, the participant's answer,
+    the results the room may see, and a fresh answer id: submitting the same form twice
+    stores the answer once."""
     return [
         {
             "q": q,
             "state": info.question_states[q.id].state,
             "value": answers.get(q.id),
+            "shared": shared.get(q.id),
+            "itemized": item_rules(q) is not None,
             "answer_id": str(uuid.uuid4()),
         }
-        for q in shown
+        for q in phone_questions(info)
     ]
 
 

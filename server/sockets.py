@@ -22,8 +22,8 @@ from .errors import (
 )
 from .hub import SEND_QUEUE_LIMIT, Outlet, PresenterFeed
 from .models import AnswerMessage, decode_text, parse_answer, parse_json
-from .store import Answer, Recorded
-from .views import session_json
+from .store import Answer, Outcome, Posted
+from .views import phone_result_ids, phone_results, session_json
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +109,13 @@ async def participant_socket(ws: WebSocket) -> None:
     hub.add_phone(session_id, participant_id, outlet)  # before the state: no change is missed
     try:
         outlet.offer(await _state(ws, session_id, participant_id))
-        if outlet.warmed():  # the presenter moved while the state was read: send the news
-            news = await hub.session_message(session_id)
-            if news is not None:
-                outlet.offer(news)
+        if outlet.warmed():  # the room moved while the state was read: send the news
+            for news in (
+                await hub.session_message(session_id),
+                await hub.phone_results_message(session_id),
+            ):
+                if news is not None:
+                    outlet.offer(news)
         await _serve_phone(ws, outlet, session_id, participant_id)
     except* (WebSocketDisconnect, RuntimeError, OSError):
         pass  # the phone went away; it reconnects and reads its state
@@ -125,12 +128,15 @@ async def _state(ws: WebSocket, session_id: str, participant_id: int | None) -> 
     store = ws.state.store
     info = await store.session(session_id)
     own = await store.answers_of(session_id, participant_id) if participant_id else {}
+    shown = phone_result_ids(info)
+    results = phone_results(info, await store.results(session_id, shown)) if shown else []
     return encode(
         {
             "type": "state",
             "joined": participant_id is not None,
             "session": session_json(info, ws.state.settings.base_url, for_participant=True),
             "answers": own,
+            "results": results,
         }
     )
 
@@ -191,7 +197,7 @@ async def _prepare(
 
 
 def _replier(outlet: Outlet, in_flight: asyncio.Semaphore) -> Reply:
-    def reply(answer: Answer, outcome: Recorded | TrifectaError) -> None:
+    def reply(answer: Answer, outcome: Outcome | TrifectaError) -> None:
         in_flight.release()
         if isinstance(outcome, TrifectaError):
             outlet.offer(
@@ -204,6 +210,9 @@ def _replier(outlet: Outlet, in_flight: asyncio.Semaphore) -> Reply:
                     }
                 )
             )
+        elif isinstance(outcome, Posted):
+            ack = {"type": "ack", "id": answer.client_id, "status": outcome.value}
+            outlet.offer(encode({**ack, "item": outcome.item}))
         else:
             outlet.offer(ack_text(answer.client_id, outcome.value))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .kinds import question_json
+from .kinds import Question, item_rules, public_result, question_json
 from .store import ResultMap, SessionInfo
 
 
@@ -17,14 +17,17 @@ def session_json(
 ) -> dict[str, Any]:
     """A session with its questions and their states. Phones in presenter mode see only
     the current question, so nobody reads ahead of the facilitator."""
-    shown = info.questions
-    if for_participant and info.mode == "presenter":
-        shown = tuple(q for q in info.questions if q.id == info.current_question)
+    shown = phone_questions(info) if for_participant else info.questions
     questions = []
     for q in shown:
         state = info.question_states[q.id]
         questions.append(
-            {**question_json(q), "state": state.state, "results_visible": state.results_visible}
+            {
+                **question_json(q),
+                "state": state.state,
+                "results_visible": state.results_visible,
+                "results_shared": state.results_shared,
+            }
         )
     return {
         "id": info.id,
@@ -37,6 +40,36 @@ def session_json(
         "join_url": join_url(base_url, info.code),
         "questions": questions,
     }
+
+
+def phone_questions(info: SessionInfo) -> tuple[Question, ...]:
+    """The questions a phone sees: in presenter mode only the current one, so nobody reads
+    ahead of the facilitator; in a self-paced survey all of them."""
+    if info.mode == "presenter":
+        return tuple(q for q in info.questions if q.id == info.current_question)
+    return info.questions
+
+
+def phone_result_ids(info: SessionInfo) -> list[str]:
+    """The questions whose results phones may see: a Q&A's posts always (voting on them is
+    the point), any other question's only once the facilitator revealed them."""
+    return [
+        q.id
+        for q in phone_questions(info)
+        if item_rules(q) is not None or info.question_states[q.id].results_shared
+    ]
+
+
+def phone_results(info: SessionInfo, results: ResultMap) -> list[dict[str, Any]]:
+    """Results as phones may see them: only revealed questions, without what the
+    facilitator hid or has not approved."""
+    shown = []
+    for question_id in phone_result_ids(info):
+        if question_id in results:
+            q, entry = info.question(question_id), results[question_id]
+            assert q is not None
+            shown.append({**entry, "result": public_result(q, entry["result"])})
+    return shown
 
 
 def results_json(results: ResultMap) -> list[dict[str, Any]]:

@@ -54,6 +54,8 @@ STATUS = {
     "over_budget": 422,
     "too_many_words": 422,
     "word_too_long": 422,
+    "own_question": 422,
+    "too_many_posts": 422,
 }
 BODY_LIMIT = 64 * 1024
 OMIT: Any = object()  # leave this field out of the answer

@@ -65,6 +65,9 @@ def test_every_kind_takes_its_valid_examples_and_refuses_its_invalid_ones(
     for value in kind.examples.valid:
         validate_value(question, value)
     for what, value, code in kind.examples.invalid:
+        if code in kind.stored_codes:  # refused by the store: tests/test_qa.py and the API tests
+            validate_value(question, value)
+            continue
         with pytest.raises(TrifectaError) as refused:
             validate_value(question, value)
         assert refused.value.code == code, (kind.name, what)

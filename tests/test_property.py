@@ -36,6 +36,8 @@ from .test_api_errors import STATUS
 OPTIONS = {"q1": ("learner", "leader", "l-d"), "q2": ("time", "tools", "support", "clarity")}
 STATEMENTS = ("goals-are-clear", "metrics-are-agreed")
 QUESTION_IDS = tuple(KIND_OF_QUESTION)
+QA = next(q for q, kind in KIND_OF_QUESTION.items() if kind == "qa")  # posts and votes
+MAX_POSTS = KINDS["qa"].public(KINDS["qa"].config_type())["max_posts"]
 MAX_PARTICIPANTS = 5
 TIMEOUT = 10
 
@@ -126,6 +128,8 @@ class TallyMachine(RuleBasedStateMachine):
         self.people: list[Participant] = []
         self.states: dict[str, str] = {}
         self.latest: dict[tuple[int, str], tuple[int, Any]] = {}  # -> (acceptance no, value)
+        self.posts: dict[int, tuple[int, str]] = {}  # Q&A item id -> (participant, text)
+        self.votes: set[tuple[int, int]] = set()  # (item id, participant)
         self.accepted_count = 0
         self.session: dict[str, Any] = {}
         self.sockets = ExitStack()
@@ -204,12 +208,43 @@ class TallyMachine(RuleBasedStateMachine):
         outcome = self.submit(
             person, {"id": answer_id, "question": question, "value": value}, over_ws
         )
-        assert outcome == ANSWER_OUTCOME[self.states[question]]
+        assert outcome == self.expected_outcome(person, question)
         if outcome != "accepted":
             return multiple()
-        self.accepted_count += 1
-        self.latest[(person.number, question)] = (self.accepted_count, value)
+        if question == QA:
+            self.posts[self.new_post_id()] = (person.number, value["ask"].strip())
+        else:
+            self.accepted_count += 1
+            self.latest[(person.number, question)] = (self.accepted_count, value)
         return Accepted(person, answer_id, question, value)
+
+    def expected_outcome(self, person: Participant, question: str) -> str:
+        outcome = ANSWER_OUTCOME[self.states[question]]
+        posted = sum(number == person.number for number, _ in self.posts.values())
+        if question == QA and outcome == "accepted" and posted >= MAX_POSTS:
+            return "too_many_posts"
+        return outcome
+
+    def new_post_id(self) -> int:
+        """The id the store gave the post just accepted: the one item not known yet."""
+        r = self.organizer.get(f"/api/sessions/{self.session['id']}/results")
+        served = next(q for q in r.json()["questions"] if q["id"] == QA)
+        (new,) = {int(i["id"]) for i in served["result"]["items"]} - set(self.posts)
+        return new
+
+    @precondition(lambda self: bool(self.posts))
+    @rule(person=participants, data=st.data(), up=st.booleans(), over_ws=st.booleans())
+    def vote(self, person: Participant, data: st.DataObject, up: bool, over_ws: bool) -> None:
+        """Up- or un-vote a post: once per participant and post, never one's own."""
+        item = data.draw(st.sampled_from(sorted(self.posts)), label="post")
+        body = {"id": str(uuid.uuid4()), "question": QA, "value": {}}
+        body["value"] = {"upvote" if up else "unvote": str(item)}
+        expected = ANSWER_OUTCOME[self.states[QA]]
+        if expected == "accepted" and self.posts[item][0] == person.number:
+            expected = "own_question"
+        assert self.submit(person, body, over_ws) == expected
+        if expected == "accepted":
+            (self.votes.add if up else self.votes.discard)((item, person.number))
 
     @rule(earlier=accepted, same_value=st.booleans(), data=st.data(), over_ws=st.booleans())
     def repeat(
@@ -224,6 +259,9 @@ class TallyMachine(RuleBasedStateMachine):
     def send_bad_value(self, person: Participant, bad: tuple[str, Any, str], over_ws: bool) -> None:
         question, value, code = bad
         body = {"id": str(uuid.uuid4()), "question": question, "value": value}
+        state = ANSWER_OUTCOME.get(self.states.get(question, ""), "accepted")
+        if code in KINDS[KIND_OF_QUESTION.get(question, "open_text")].stored_codes:
+            code = code if state == "accepted" else state  # the state is checked first
         assert self.submit(person, body, over_ws) == code
 
     @rule(person=participants, answer=valid_answers, over_ws=st.booleans())
@@ -240,6 +278,10 @@ class TallyMachine(RuleBasedStateMachine):
         mine = {
             q: value for (number, q), (_, value) in self.latest.items() if number == person.number
         }
+        posts = sorted(i for i, (number, _) in self.posts.items() if number == person.number)
+        votes = sorted(i for i, number in self.votes if number == person.number)
+        if posts or votes:
+            mine[QA] = {"posts": [str(i) for i in posts], "votes": [str(i) for i in votes]}
         assert state["answers"] == mine
 
     # -- presenter ------------------------------------------------------------------------
@@ -296,10 +338,26 @@ class TallyMachine(RuleBasedStateMachine):
             }
             for q in QUESTION_IDS
         }
+        full[QA].update(responses=len(self.posts), result=self.naive_qa())
         means = {
             s: sum(points) / len(points) if points else None for s, points in q3_points.items()
         }
         return full, means
+
+    def naive_qa(self) -> dict[str, Any]:
+        """Every post with its votes, most votes first, then newest."""
+        items = [
+            {
+                "id": str(item),
+                "text": text,
+                "votes": sum(voted == item for voted, _ in self.votes),
+                "answered": False,
+                "hidden": False,
+                "pending": False,
+            }
+            for item, (_, text) in self.posts.items()
+        ]
+        return {"items": sorted(items, key=lambda i: (-i["votes"], -int(i["id"])))}
 
     def teardown(self) -> None:
         self.sockets.close()
@@ -354,6 +412,8 @@ def naive_result(question: str, values: list[Any]) -> dict[str, Any]:
                 counts[word] = counts.get(word, 0) + 1
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return {"words": [{"text": text, "count": n} for text, n in ordered]}
+    if kind == "qa":
+        return {"items": []}  # posts and votes are counted apart: TallyMachine.naive_qa
     raise AssertionError(f"add a naive recount of {kind!r} here")
 
 

@@ -14,6 +14,7 @@ from .base import (
     Choice,
     Examples,
     FormFields,
+    ItemRules,
     JsonValue,
     Kind,
     Question,
@@ -35,6 +36,7 @@ from .grid_2x2 import GRID_2X2, GridConfig, GridSpec
 from .nps import NPS, NpsConfig, NpsSpec
 from .open_text import OPEN_TEXT, OpenTextSpec, TextConfig
 from .points import POINTS, PointsConfig, PointsSpec
+from .qa import QA, QaConfig, QaSpec
 from .ranking import RANKING, RankingConfig, RankingSpec
 from .scale import SCALE, ScaleConfig, ScaleSpec
 from .word_cloud import WORD_CLOUD, WordCloudSpec, WordsConfig
@@ -45,10 +47,12 @@ __all__ = [
     "ChoiceConfig",
     "Examples",
     "GridConfig",
+    "ItemRules",
     "JsonValue",
     "Kind",
     "NpsConfig",
     "PointsConfig",
+    "QaConfig",
     "Question",
     "QuestionSpecs",
     "RankingConfig",
@@ -59,7 +63,9 @@ __all__ = [
     "WordsConfig",
     "form_value",
     "is_blank",
+    "item_rules",
     "kind_of",
+    "public_result",
     "question_from_json",
     "question_json",
     "question_to_json",
@@ -82,6 +88,7 @@ KINDS: dict[str, Kind[Any]] = {
         POINTS,
         GRID_2X2,
         WORD_CLOUD,
+        QA,
     )
 }
 
@@ -97,7 +104,8 @@ QuestionSpecs = Annotated[
     | RankingSpec
     | PointsSpec
     | GridSpec
-    | WordCloudSpec,
+    | WordCloudSpec
+    | QaSpec,
     Field(discriminator="kind"),
 ]
 
@@ -192,6 +200,16 @@ def validate_value(q: Question, raw: object) -> JsonValue:
 def form_value(q: Question, fields: FormFields) -> JsonValue:
     kind = kind_of(q.kind)
     return kind.form_value(kind.of(q), fields)
+
+
+def item_rules(q: Question) -> ItemRules | None:
+    kind = kind_of(q.kind)
+    return kind.item_rules(kind.of(q))
+
+
+def public_result(q: Question, result: JsonValue) -> JsonValue:
+    kind = kind_of(q.kind)
+    return kind.public_result(kind.of(q), result)
 
 
 def readable(q: Question, value: JsonValue) -> str:

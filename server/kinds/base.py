@@ -50,6 +50,16 @@ class StoredAnswer:
     response_id: int
     value: JsonValue
     hidden: bool = False
+    marks: frozenset[str] = frozenset()  # what the room did with an item: answered, pending
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRules:
+    """How the store keeps a kind whose every answer is its own item (Q&A posts and votes)
+    rather than one current answer per participant: checked in the write transaction."""
+
+    max_posts: int  # per participant and question
+    moderated: bool  # a post waits for the facilitator's approval before anyone sees it
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +105,9 @@ class Kind(Generic[C]):
     spec: ClassVar[type[QuestionSpec]]
     config_type: ClassVar[type[Any]]
     codes: ClassVar[tuple[str, ...]]  # the error codes its validation uses
+    # Codes checked against what is stored (in the write transaction), so only once the
+    # question's own state (locked, not open) has let the answer through
+    stored_codes: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[Examples]
 
     def config(self, spec: Any) -> C:
@@ -137,6 +150,16 @@ class Kind(Generic[C]):
         """The question's result from the sums of its current answers (and, for kinds that
         list items such as stories, the answers themselves)."""
         raise NotImplementedError
+
+    def item_rules(self, config: C) -> ItemRules | None:
+        """For a kind that keeps every post as an item (Q&A), how the store keeps them;
+        None for a kind with one current answer per participant."""
+        return None
+
+    def public_result(self, config: C, result: JsonValue) -> JsonValue:
+        """The result as the room may see it (phones, the audience screen): what the
+        facilitator hid, or has not approved yet, is left out."""
+        return result
 
     def of(self, q: Question) -> C:
         """The question's config, checked to be this kind's."""

@@ -89,5 +89,8 @@ class OpenText(Kind[TextConfig]):
             ]
         }
 
+    def public_result(self, config: TextConfig, result: JsonValue) -> JsonValue:
+        return {"items": [i for i in result["items"] if not i["hidden"]]}
+
 
 OPEN_TEXT = OpenText()

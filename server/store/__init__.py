@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
-from ..kinds import JsonValue, Question
+from ..kinds import ItemRules, JsonValue, Question
 
 ResultMap = dict[str, dict[str, Any]]  # question id -> {"id", "kind", "responses", "result"}
 
@@ -15,6 +15,22 @@ ResultMap = dict[str, dict[str, Any]]  # question id -> {"id", "kind", "response
 class Recorded(Enum):
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """An accepted Q&A post and the id of the item it became: the phone that posted it
+    marks it as its own (no vote button)."""
+
+    item: str
+    value: ClassVar[str] = Recorded.ACCEPTED.value
+
+
+Outcome = Recorded | Posted  # what storing an answer that was not refused returns
+
+
+def accepted(outcome: object) -> bool:
+    return outcome is Recorded.ACCEPTED or isinstance(outcome, Posted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +42,17 @@ class Answer:
     client_id: str
     question_id: str
     value: JsonValue
+    items: ItemRules | None = None  # a Q&A post or vote: kept as items, not as one answer
 
 
-Settle = Callable[[Answer, "Recorded | BaseException"], None]
+Settle = Callable[[Answer, "Outcome | BaseException"], None]
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionState:
     state: str  # pending | open | locked
-    results_visible: bool
+    results_visible: bool  # on the presenter's screen
+    results_shared: bool = False  # on phones too: only once the facilitator revealed them
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +70,15 @@ class SessionInfo:
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Moderation:
+    """What the facilitator changes about one item; None leaves it as it is."""
+
+    hidden: bool | None = None
+    answered: bool | None = None
+    approved: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +134,16 @@ class Store(Protocol):
     async def control(self, session_id: str, action: str, question_id: str | None) -> None:
         """Apply a presenter action (goto, open, lock, show_results, hide_results, end)."""
 
-    async def set_hidden(self, session_id: str, item_id: int, hidden: bool) -> str:
-        """Hide or show one open-text answer; returns its question id."""
+    async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
+        """Hide or show a story or Q&A post, mark a post answered, approve a pending one;
+        returns its question id."""
 
     async def join(self, session_id: str, token_hash: str) -> int:
         """The participant id of this token in this session, created on first join."""
 
     async def participant(self, session_id: str, token_hash: str) -> int | None: ...
 
-    async def record_answer(self, answer: Answer) -> Recorded:
+    async def record_answer(self, answer: Answer) -> Outcome:
         """Store or replace the answer; return after COMMIT. A repeated id is DUPLICATE.
 
         Raises QuestionLocked, QuestionNotOpen or SessionEnded when the answer is refused."""

@@ -21,19 +21,26 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import (
+    InvalidRequest,
     NotFound,
     NotStorable,
+    OwnQuestion,
     QuestionLocked,
     QuestionNotOpen,
     SessionEnded,
+    TooManyPosts,
     TrifectaError,
+    UnknownItem,
     UnknownQuestion,
 )
-from ..kinds import JsonValue, Question, StoredAnswer, tally
+from ..kinds import ItemRules, JsonValue, Question, StoredAnswer, item_rules, tally
 from . import (
     Answer,
     CreatedSession,
     ExportRow,
+    Moderation,
+    Outcome,
+    Posted,
     QuestionState,
     Recorded,
     ResultMap,
@@ -43,7 +50,16 @@ from . import (
 )
 from .codec import decode_question, encode_question
 from .migrate import upgrade
-from .schema import answers, meta, participants, questions, responses, sessions
+from .schema import (
+    answers,
+    meta,
+    participants,
+    qa_items,
+    qa_votes,
+    questions,
+    responses,
+    sessions,
+)
 from .writer import Job, Writer
 
 log = logging.getLogger(__name__)
@@ -159,7 +175,10 @@ class SqliteStore:
         ).all()
         if session_id not in self._definitions:  # definitions never change: cache them
             self._definitions[session_id] = tuple(decode_question(r.definition) for r in rows)
-        states = {r.id: QuestionState(r.state, bool(r.results_visible)) for r in rows}
+        states = {
+            r.id: QuestionState(r.state, bool(r.results_visible), bool(r.results_shared))
+            for r in rows
+        }
         return SessionInfo(
             row.id,
             row.code,
@@ -219,8 +238,8 @@ class SqliteStore:
     async def control(self, session_id: str, action: str, question_id: str | None) -> None:
         await self._write("control", (session_id, action, question_id))
 
-    async def set_hidden(self, session_id: str, item_id: int, hidden: bool) -> str:
-        question_id: str = await self._write("hide", (session_id, item_id, hidden))
+    async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
+        question_id: str = await self._write("moderate", (session_id, item_id, changes))
         return question_id
 
     # -- participants -----------------------------------------------------------------------
@@ -239,8 +258,8 @@ class SqliteStore:
         return found
 
     # -- answers and results ----------------------------------------------------------------
-    async def record_answer(self, answer: Answer) -> Recorded:
-        recorded: Recorded = await self._write("answer", answer)
+    async def record_answer(self, answer: Answer) -> Outcome:
+        recorded: Outcome = await self._write("answer", answer)
         return recorded
 
     def offer_answer(self, answer: Answer, done: Settle) -> bool:
@@ -275,22 +294,27 @@ class SqliteStore:
         by_question: dict[str, list[StoredAnswer]] = {q.id: [] for q in wanted}
         for qid, response_id, value, hidden in conn.execute(query):
             by_question[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden)))
+        itemized = [q.id for q in wanted if item_rules(q) is not None]
+        posts = _read_items(conn, session_id, itemized, by_question) if itemized else {}
         return {
             q.id: {
                 "id": q.id,
                 "kind": q.kind,
-                "responses": len(by_question[q.id]),
+                "responses": posts.get(q.id, len(by_question[q.id])),
                 "result": tally(q, by_question[q.id]),
             }
             for q in wanted
         }
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]:
+        """A participant's current answers; for Q&A, their own posts and votes."""
         query = select(answers.c.question_id, answers.c.value).where(
             answers.c.session_id == session_id, answers.c.participant_id == participant_id
         )
         rows = await self._read(lambda c: c.execute(query).all())
-        return {qid: json.loads(value) for qid, value in rows}
+        own: dict[str, JsonValue] = {qid: json.loads(value) for qid, value in rows}
+        own.update(await self._read(lambda c: _own_items(c, session_id, participant_id)))
+        return own
 
     async def export_rows(self, session_id: str) -> list[ExportRow]:
         info = await self.session(session_id)
@@ -315,7 +339,20 @@ class SqliteStore:
             .join(responses, responses.c.id == answers.c.response_id)
             .where(answers.c.session_id == session_id)
         )
-        rows = await self._read(lambda c: c.execute(query).all())
+        posts = (
+            select(
+                numbering.c.no,
+                qa_items.c.question_id,
+                responses.c.value,
+                responses.c.received_at,
+                responses.c.hidden,
+            )
+            .join(numbering, numbering.c.id == qa_items.c.participant_id)
+            .join(responses, responses.c.id == qa_items.c.response_id)
+            .where(qa_items.c.session_id == session_id)
+            .order_by(responses.c.id)
+        )
+        rows = await self._read(lambda c: c.execute(query).all() + c.execute(posts).all())
         by_id = {q.id: q for q in info.questions}
         out = [
             ExportRow(no, by_id[qid], json.loads(value), at, bool(hidden))
@@ -356,6 +393,57 @@ class SqliteStore:
                 return [_OPERATIONS[run[0].kind](conn, *run[0].payload)]
         except (IntegrityError, TrifectaError) as e:
             return [e]
+
+
+# -- Q&A items: reads -----------------------------------------------------------------------
+def _read_items(
+    conn: Connection, session_id: str, question_ids: list[str], into: dict[str, list[StoredAnswer]]
+) -> dict[str, int]:
+    """Add the Q&A posts (with what the room did to them) and one vote per vote row to
+    `into`, as the kind's tally reads them; return the number of posts per question."""
+    posts = (
+        select(
+            qa_items.c.question_id,
+            responses.c.id,
+            responses.c.value,
+            responses.c.hidden,
+            qa_items.c.pending,
+            qa_items.c.answered,
+        )
+        .join(responses, responses.c.id == qa_items.c.response_id)
+        .where(qa_items.c.session_id == session_id, qa_items.c.question_id.in_(question_ids))
+    )
+    counts = dict.fromkeys(question_ids, 0)
+    for qid, response_id, value, hidden, pending, answered in conn.execute(posts):
+        marks = frozenset(m for m, on in (("pending", pending), ("answered", answered)) if on)
+        into[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden), marks))
+        counts[qid] += 1
+    votes = select(qa_votes.c.question_id, qa_votes.c.item_id).where(
+        qa_votes.c.session_id == session_id, qa_votes.c.question_id.in_(question_ids)
+    )
+    for qid, item_id in conn.execute(votes):
+        into[qid].append(StoredAnswer(0, {"upvote": str(item_id)}))
+    return counts
+
+
+def _own_items(conn: Connection, session_id: str, participant_id: int) -> dict[str, JsonValue]:
+    """One participant's Q&A posts and votes per question: their phone shows which posts
+    are theirs (no vote button) and which they voted for."""
+    own: dict[str, dict[str, list[str]]] = {}
+    posts = (
+        select(qa_items.c.question_id, qa_items.c.response_id)
+        .where(qa_items.c.session_id == session_id, qa_items.c.participant_id == participant_id)
+        .order_by(qa_items.c.response_id)
+    )
+    votes = (
+        select(qa_votes.c.question_id, qa_votes.c.item_id)
+        .where(qa_votes.c.session_id == session_id, qa_votes.c.participant_id == participant_id)
+        .order_by(qa_votes.c.item_id)
+    )
+    for field, query in (("posts", posts), ("votes", votes)):
+        for qid, item_id in conn.execute(query):
+            own.setdefault(qid, {"posts": [], "votes": []})[field].append(str(item_id))
+    return dict(own)
 
 
 # -- write operations (writer thread, inside a transaction) ---------------------------------
@@ -429,7 +517,9 @@ def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
     batch (the rowid rule; BEGIN IMMEDIATE keeps other writers out), so `id > before`
     selects exactly this batch's new rows."""
     refusals = _refusals(cursor, batch)
-    fresh = [a for a, refusal in zip(batch, refusals, strict=True) if refusal is None]
+    fresh = [
+        a for a, refusal in zip(batch, refusals, strict=True) if refusal is None and not a.items
+    ]
     before = cursor.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()[0]
     at, stored = now(), 0
     for start in range(0, len(fresh), _ROWS_PER_INSERT):
@@ -456,6 +546,8 @@ def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
     for answer, refusal in zip(batch, refusals, strict=True):
         if refusal is not None:
             outcomes.append(_duplicate_or(cursor, answer, refusal))
+        elif answer.items:  # after the upsert above, which must not see these rows
+            outcomes.append(_store_item(cursor, answer, answer.items))
         elif new is None:
             outcomes.append(Recorded.ACCEPTED)
         elif (key := (answer.participant_id, answer.client_id)) in new:
@@ -503,6 +595,84 @@ def _duplicate_or(cursor: Any, answer: Answer, refusal: Exception) -> Any:
         (answer.participant_id, answer.client_id),
     ).fetchone()
     return Recorded.DUPLICATE if stored else refusal
+
+
+def _store_item(cursor: Any, answer: Answer, rules: ItemRules) -> Any:
+    """A Q&A post or vote: checked against the stored posts, then kept as an item. One
+    vote per participant and item is the primary key of qa_votes, so a repeat is a no-op."""
+    stored = cursor.execute(
+        "SELECT 1 FROM responses WHERE participant_id = ? AND client_id = ?",
+        (answer.participant_id, answer.client_id),
+    ).fetchone()
+    if stored:
+        return Recorded.DUPLICATE
+    action, argument = next(iter(answer.value.items()))
+    refusal = (
+        _post_refusal(cursor, answer, rules)
+        if action == "ask"
+        else _vote_refusal(cursor, answer, int(argument))
+    )
+    if refusal is not None:
+        return refusal
+    cursor.execute(
+        "INSERT INTO responses (session_id, participant_id, client_id, question_id, value, "
+        "received_at, hidden) VALUES (?, ?, ?, ?, ?, ?, 0)",
+        (
+            answer.session_id,
+            answer.participant_id,
+            answer.client_id,
+            answer.question_id,
+            json.dumps(answer.value, ensure_ascii=False),
+            now(),
+        ),
+    )
+    where = (answer.session_id, answer.question_id, answer.participant_id)
+    if action == "ask":
+        item = cursor.lastrowid
+        cursor.execute(
+            "INSERT INTO qa_items (response_id, session_id, question_id, participant_id, "
+            "pending, answered) VALUES (?, ?, ?, ?, ?, 0)",
+            (item, *where, rules.moderated),
+        )
+        return Posted(str(item))
+    if action == "upvote":
+        cursor.execute(
+            "INSERT INTO qa_votes (item_id, session_id, question_id, participant_id) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (int(argument), *where),
+        )
+    if action == "unvote":
+        cursor.execute(
+            "DELETE FROM qa_votes WHERE item_id = ? AND participant_id = ?",
+            (int(argument), answer.participant_id),
+        )
+    return Recorded.ACCEPTED
+
+
+def _post_refusal(cursor: Any, answer: Answer, rules: ItemRules) -> Exception | None:
+    (posted,) = cursor.execute(
+        "SELECT count(*) FROM qa_items WHERE session_id = ? AND question_id = ? "
+        "AND participant_id = ?",
+        (answer.session_id, answer.question_id, answer.participant_id),
+    ).fetchone()
+    if posted >= rules.max_posts:
+        return TooManyPosts(f"at most {rules.max_posts} questions per participant here")
+    return None
+
+
+def _vote_refusal(cursor: Any, answer: Answer, item_id: int) -> Exception | None:
+    """A vote needs a post of this question that the room can see, and not one's own."""
+    item = cursor.execute(
+        "SELECT i.participant_id, i.pending, r.hidden FROM qa_items i "
+        "JOIN responses r ON r.id = i.response_id "
+        "WHERE i.response_id = ? AND i.session_id = ? AND i.question_id = ?",
+        (item_id, answer.session_id, answer.question_id),
+    ).fetchone()
+    if item is None or item[1] or item[2]:
+        return UnknownItem(f"question {answer.question_id!r} shows no post {str(item_id)!r}")
+    if item[0] == answer.participant_id:
+        return OwnQuestion("you cannot vote for your own question")
+    return None
 
 
 def _setting(conn: Connection, key: str, default: str) -> str:
@@ -567,6 +737,7 @@ def _create_session(
                 "definition": encode_question(q),
                 "state": initial,
                 "results_visible": True,
+                "results_shared": False,
             }
             for q in qs
         ],
@@ -590,8 +761,8 @@ def _control(conn: Connection, session_id: str, action: str, question_id: str | 
         "goto": {"state": "locked" if state == "locked" else "open"},
         "open": {"state": "open"},
         "lock": {"state": "locked"},
-        "show_results": {"results_visible": True},
-        "hide_results": {"results_visible": False},
+        "show_results": {"results_visible": True, "results_shared": True},
+        "hide_results": {"results_visible": False, "results_shared": False},
     }
     conn.execute(update(questions).where(where).values(**changes[action]))
     if action == "goto":
@@ -600,16 +771,29 @@ def _control(conn: Connection, session_id: str, action: str, question_id: str | 
         )
 
 
-def _hide(conn: Connection, session_id: str, item_id: int, hidden: bool) -> str:
-    question_id = conn.execute(
-        select(responses.c.question_id).where(
-            responses.c.id == item_id, responses.c.session_id == session_id
-        )
-    ).scalar()
-    if question_id is None:
+def _moderate(conn: Connection, session_id: str, item_id: int, changes: Moderation) -> str:
+    """Hide or show a story or post; mark a Q&A post answered or approve it."""
+    item = conn.execute(
+        select(responses.c.question_id, qa_items.c.response_id)
+        .outerjoin(qa_items, qa_items.c.response_id == responses.c.id)
+        .where(responses.c.id == item_id, responses.c.session_id == session_id)
+    ).first()
+    if item is None:
         raise NotFound(f"this session has no answer {item_id}")
-    conn.execute(update(responses).where(responses.c.id == item_id).values(hidden=hidden))
-    return str(question_id)
+    if changes.hidden is not None:
+        conn.execute(
+            update(responses).where(responses.c.id == item_id).values(hidden=changes.hidden)
+        )
+    post: dict[str, bool] = {}
+    if changes.answered is not None:
+        post["answered"] = changes.answered
+    if changes.approved is not None:
+        post["pending"] = not changes.approved
+    if post:
+        if item.response_id is None:
+            raise InvalidRequest(f"item {item_id} is not a Q&A post: only posts are answered")
+        conn.execute(update(qa_items).where(qa_items.c.response_id == item_id).values(**post))
+    return str(item.question_id)
 
 
 _OPERATIONS: dict[str, Any] = {
@@ -617,5 +801,5 @@ _OPERATIONS: dict[str, Any] = {
     "join": _join,
     "create_session": _create_session,
     "control": _control,
-    "hide": _hide,
+    "moderate": _moderate,
 }

@@ -17,15 +17,24 @@ export class Outbox {
     return item;
   }
 
+  /** A post or vote of a Q&A: each is its own answer, none replaces another. */
+  add(question, value) {
+    const item = { id: uuid4(), question, value };
+    this.items[`${question}#${item.id}`] = item;
+    this.save();
+    return item;
+  }
+
   get(question) { return this.items[question] || null; }
 
   pending() { return Object.values(this.items); }
 
   /** Removes and returns the item with this answer id (null if it was replaced meanwhile). */
   take(id) {
-    const item = Object.values(this.items).find((i) => i.id === id);
-    if (!item) return null;
-    delete this.items[item.question];
+    const key = Object.keys(this.items).find((k) => this.items[k].id === id);
+    if (key === undefined) return null;
+    const item = this.items[key];
+    delete this.items[key];
     this.save();
     return item;
   }

@@ -6,7 +6,7 @@ import { Outbox } from "./outbox.js";
 import { reconnecting } from "./socket.js";
 
 const body = document.body;
-const { t, lang } = catalog();
+const { t, n, lang } = catalog();
 const code = body.dataset.code;
 const stage = document.getElementById("stage");
 const statusLine = document.getElementById("status");
@@ -15,9 +15,11 @@ const pager = document.getElementById("pager");
 const outbox = new Outbox(code);
 const indexKey = `trifecta.index.${code}`;
 const number = new Intl.NumberFormat(lang);
+const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
 
 let session = null;
-let saved = {}; // question id -> value the server acknowledged
+let saved = {}; // question id -> value the server acknowledged (a Q&A: own posts and votes)
+let shared = {}; // question id -> results the room may see (Q&A posts, revealed results)
 const drafts = {}; // question id -> value being edited, not sent yet
 const notes = {}; // question id -> status key for the status line
 let index = store.get(indexKey, null);
@@ -53,18 +55,24 @@ function onMessage(message) {
   if (message.type === "state") {
     session = message.session;
     saved = message.answers || {};
+    shared = Object.fromEntries((message.results || []).map((q) => [q.id, q]));
     render();
     if (!message.joined) { rejoin(); return; } // answers wait in the outbox until joined
     for (const item of outbox.pending()) socket.send({ type: "answer", ...item });
   } else if (message.type === "session") {
     session = message.session;
     render();
+  } else if (message.type === "results") {
+    for (const q of message.questions) shared[q.id] = q;
+    refreshShown();
   } else if (message.type === "ack") {
     const item = outbox.take(message.id);
     if (item) {
-      saved[item.question] = item.value;
+      const kind = kindOfQuestion(item.question);
+      saved[item.question] = kind && kind.itemized ? kind.acked(saved[item.question], item.value, message.item) : item.value;
       notes[item.question] = "saved";
       showStatus();
+      refreshShown();
     }
   } else if (message.type === "error") {
     onError(message);
@@ -124,7 +132,7 @@ function onStatus(status) {
 // -- answering -----------------------------------------------------------------------------
 function submit(question, value) {
   delete drafts[question.id];
-  const item = outbox.put(question.id, value);
+  const item = kindOf(question.kind).itemized ? outbox.add(question.id, value) : outbox.put(question.id, value);
   notes[question.id] = socket.send({ type: "answer", ...item }) ? "sent" : "queued";
   showStatus();
 }
@@ -149,7 +157,7 @@ function showStatus() {
   statusLine.textContent = text.startsWith("error.") ? t("error.other") : text;
   statusLine.dataset.state = key || "";
   const button = stage.querySelector("button[type=submit]");
-  if (button) button.textContent = question.id in saved || outbox.get(question.id) ? t("update") : t("send");
+  if (button && !kindOf(question.kind).itemized) button.textContent = question.id in saved || outbox.get(question.id) ? t("update") : t("send");
 }
 
 // -- rendering -----------------------------------------------------------------------------
@@ -173,6 +181,7 @@ function render() {
     shownKey = key;
     stage.replaceChildren(screenFor(question));
   }
+  refreshShown();
   renderPager();
   showStatus();
 }
@@ -210,23 +219,57 @@ function move(step) {
 document.getElementById("prev").addEventListener("click", () => move(-1));
 document.getElementById("next").addEventListener("click", () => move(1));
 
+function kindOfQuestion(questionId) {
+  const question = questions().find((q) => q.id === questionId);
+  return question ? kindOf(question.kind) : null;
+}
+
+/** What a kind's phone input is drawn from; a Q&A keeps its typed text apart from its
+ *  own posts and votes, and draws the room's posts. */
+function contextFor(q) {
+  const kind = kindOf(q.kind);
+  return {
+    open: q.state === "open", t, n, number,
+    value: kind.itemized ? saved[q.id] : currentValue(q.id),
+    draftValue: drafts[q.id],
+    result: shared[q.id] ? shared[q.id].result : null,
+    submit: (value) => submit(q, value),
+    draft: (value) => { drafts[q.id] = value; },
+  };
+}
+
 function questionForm(q) {
   const open = q.state === "open";
   const kind = kindOf(q.kind);
   const form = h("form", { class: `question kind-${q.kind}`, "data-question": q.id });
-  const ctx = {
-    open, t, number, value: currentValue(q.id),
-    submit: (value) => submit(q, value),
-    draft: (value) => { drafts[q.id] = value; },
-  };
-  form.append(...kind.phone(q, ctx));
+  form.append(...kind.phone(q, contextFor(q)));
   if (!open) form.append(h("p", { class: "closed", text: q.state === "locked" ? t("locked") : t("not_open") }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = kind.read(form, q);
-    if (value !== null && open) submit(q, value);
+    if (value !== null && open) {
+      submit(q, value);
+      if (kind.sent) kind.sent(form);
+    }
   });
-  return form;
+  const holder = h("section", { class: "phone-results", "aria-label": t("room_results"), hidden: true });
+  return h("div", { class: "question-view" }, form, holder);
+}
+
+/** New results or own posts: redraw what the room shows without touching what is typed. */
+function refreshShown() {
+  const question = visibleQuestion();
+  const view = stage.querySelector(".question-view");
+  if (!question || !view) return;
+  const kind = kindOf(question.kind);
+  if (kind.refresh) { kind.refresh(view, question, contextFor(question)); return; }
+  const holder = view.querySelector(".phone-results");
+  const data = shared[question.id];
+  holder.hidden = !data;
+  if (data) {
+    holder.replaceChildren(h("h3", { text: t("room_results") }), h("div", { class: "results" }));
+    kind.present(holder.lastChild, question, data, { t, n, number, percent, controls: false });
+  }
 }
 
 function showSessionGone() {

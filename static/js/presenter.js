@@ -102,7 +102,8 @@ $("results").addEventListener("click", async (event) => {
   const button = event.target.closest("button.moderate");
   if (!button) return;
   button.disabled = true;
-  await post(`${api}/moderation`, { item: button.dataset.item, hidden: button.dataset.hide === "true" });
+  // a story or Q&A post: hide or show it; approve a post, mark it answered
+  await post(`${api}/moderation`, { item: button.dataset.item, [button.dataset.change]: button.dataset.to === "true" });
 });
 
 // -- controls ------------------------------------------------------------------------------

@@ -243,3 +243,57 @@ async def test_a_word_cloud_is_typed_on_a_phone_and_stays_readable_with_500_word
     assert await axe_violations(phone) == []
     assert await axe_violations(presenter) == []
     assert js_errors.errors == []
+
+
+async def test_qa_is_asked_and_voted_on_phones_and_moderated_on_the_screen(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
+    question = {"kind": "qa", "prompt": "Was möchten Sie die Sponsorin fragen?"}
+    session = await create(server, questions=[question])
+    presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
+    await next_question(presenter, 1)
+    tapper = await open_phone(
+        browser, js_errors, session, viewport={"width": 360, "height": 740}, bypass_csp=True
+    )
+    keyer = await open_phone(browser, js_errors, session)
+
+    long_word = "Kundenzufriedenheitsbefragungsergebnisauswertung"
+    await tapper.get_by_label("Was möchten Sie die Sponsorin fragen?").fill(
+        f"Wer misst die {long_word}?"
+    )
+    await tapper.get_by_role("button", name="Ask").tap()
+    await expect(tapper.locator(".qa-item")).to_contain_text("Your question")
+    await expect(tapper.get_by_label("Was möchten Sie die Sponsorin fragen?")).to_have_value("")
+
+    await keyer.get_by_label("Was möchten Sie die Sponsorin fragen?").fill("من يقرر؟")
+    await keyer.get_by_role("button", name="Ask").focus()
+    await keyer.keyboard.press("Enter")
+    # the keyer votes for the tapper's post by keyboard; the tapper sees the vote live
+    vote = keyer.locator("button.vote").filter(has_text="0 votes")
+    await expect(vote).to_have_count(1)
+    await vote.focus()
+    await keyer.keyboard.press("Enter")
+    await expect(tapper.locator(".qa-item").first).to_contain_text("1 vote")
+    await expect(keyer.locator("button.vote[aria-pressed=true]")).to_have_count(1)
+    await tapper.screenshot(path=artifacts / "phone-qa-360.png")
+    width = await tapper.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, "a long German word wraps on a 360-pixel phone"
+
+    board = presenter.locator(".qa-post")
+    await expect(board).to_have_count(2)
+    await expect(board.first).to_contain_text(long_word)  # most votes first
+    await presenter.get_by_role("button", name="Newest").click()
+    await expect(board.first).to_contain_text("من يقرر؟")
+    await board.first.get_by_role("button", name="Hide").click()
+    await expect(tapper.locator(".qa-item")).to_have_count(1)  # gone from phones
+    await board.filter(has_text=long_word).get_by_role("button", name="Mark answered").click()
+    await expect(tapper.locator(".qa-item").first).to_contain_text("Answered")
+    await presenter.screenshot(path=artifacts / "presenter-qa.png")
+    found = (await results(server, session["id"]))["q1"]["result"]["items"]
+    assert sorted((i["votes"], i["hidden"], i["answered"]) for i in found) == [
+        (0, True, False),
+        (1, False, True),
+    ]
+    assert await axe_violations(tapper) == []
+    assert await axe_violations(presenter) == []
+    assert js_errors.errors == []

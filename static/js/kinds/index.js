@@ -5,6 +5,7 @@ import * as multipleChoice from "./multiple_choice.js";
 import * as nps from "./nps.js";
 import * as openText from "./open_text.js";
 import * as points from "./points.js";
+import * as qa from "./qa.js";
 import * as ranking from "./ranking.js";
 import * as scale from "./scale.js";
 import * as singleChoice from "./single_choice.js";
@@ -20,6 +21,7 @@ const KINDS = {
   points,
   grid_2x2: grid2x2,
   word_cloud: wordCloud,
+  qa,
 };
 
 export function kindOf(name) {

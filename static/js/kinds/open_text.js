@@ -24,7 +24,7 @@ export function read(form) {
 }
 
 /** Cards are kept, not redrawn, so that a story does not flash when another arrives. */
-export function present(holder, question, data, { t }) {
+export function present(holder, question, data, { t, controls = true }) {
   const items = data.result.items || [];
   if (holder.dataset.kind !== "open_text") {
     holder.dataset.kind = "open_text";
@@ -36,7 +36,7 @@ export function present(holder, question, data, { t }) {
     const id = String(item.id);
     const card = known.get(id);
     if (!card || card.dataset.hidden !== String(Boolean(item.hidden))) {
-      const fresh = storyCard(item, Boolean(card), t);
+      const fresh = storyCard(item, Boolean(card), t, controls);
       if (card) card.replaceWith(fresh); else list.prepend(fresh);
     }
     known.delete(id);
@@ -45,12 +45,13 @@ export function present(holder, question, data, { t }) {
   [...list.children].sort((a, b) => Number(b.dataset.id) - Number(a.dataset.id)).forEach((c) => list.append(c));
 }
 
-function storyCard(item, seen, t) {
+function storyCard(item, seen, t, controls) {
   const hidden = Boolean(item.hidden);
   const card = h("li", { class: `story${hidden ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id, "data-hidden": String(hidden) });
   if (hidden) card.append(h("p", { class: "story-text muted", text: t("story_hidden") }));
   else card.append(h("p", { class: "story-text", text: item.text }));
-  card.append(h("button", { type: "button", class: "moderate", "data-item": item.id, "data-hide": String(!hidden),
-    text: hidden ? t("story_show") : t("story_hide") }));
+  if (!controls) return card;
+  card.append(h("button", { type: "button", class: "moderate", "data-item": item.id, "data-change": "hidden",
+    "data-to": String(!hidden), text: hidden ? t("story_show") : t("story_hide") }));
   return card;
 }

@@ -1,0 +1,144 @@
+// qa: participants post their own questions and upvote the room's. On the phone: a box to
+// ask, and the room's questions with a vote button each (none on one's own). On the screen:
+// the questions by votes or newest; the facilitator's view also approves, marks answered
+// and hides them.
+import { h } from "../dom.js";
+
+export const sendsOnChange = false;
+export const itemized = true; // every post and vote is its own answer, not one per person
+
+export function phone(q, ctx) {
+  const id = `ask-${q.id}`;
+  const countId = `count-${q.id}`;
+  const area = h("textarea", { id, name: "ask", rows: 3, maxlength: q.max_length, dir: "auto",
+    "aria-describedby": countId, disabled: !ctx.open });
+  area.value = typeof ctx.draftValue === "string" ? ctx.draftValue : "";
+  const counter = h("p", { class: "counter", id: countId });
+  const count = () => {
+    counter.textContent = ctx.t("characters", { n: ctx.number.format(area.value.length), max: ctx.number.format(q.max_length) });
+  };
+  area.addEventListener("input", () => { ctx.draft(area.value); count(); });
+  count();
+  const ask = h("button", { type: "submit", class: "primary", disabled: !ctx.open, text: ctx.t("qa_ask") });
+  const list = h("ul", { class: "qa-items", "aria-label": ctx.t("qa_room") });
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest("button.vote");
+    if (!button || button.disabled) return;
+    const up = button.getAttribute("aria-pressed") !== "true";
+    ctx.submit({ [up ? "upvote" : "unvote"]: button.dataset.item });
+    button.setAttribute("aria-pressed", String(up)); // shown at once; the next push corrects
+  });
+  const parts = [h("label", { for: id, class: "prompt" }, q.prompt), area, counter, ask,
+    h("h3", { class: "qa-heading", text: ctx.t("qa_room") }), list];
+  if (q.moderation) parts.splice(3, 0, h("p", { class: "hint", text: ctx.t("qa_moderated") }));
+  refresh(list, q, ctx);
+  return parts;
+}
+
+/** Redraw the room's questions (results and own votes changed), keeping what is typed. */
+export function refresh(root, q, ctx) {
+  const list = root.matches(".qa-items") ? root : root.querySelector(".qa-items");
+  if (!list) return;
+  const own = ctx.value && typeof ctx.value === "object" ? ctx.value : {};
+  const mine = new Set(own.posts || []);
+  const voted = new Set(own.votes || []);
+  const items = ((ctx.result || {}).items || []);
+  if (!items.length) {
+    list.replaceChildren(h("li", { class: "muted", text: ctx.t("qa_none") }));
+    return;
+  }
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.item : null;
+  list.replaceChildren(...items.map((item) => phoneItem(item, mine.has(item.id), voted.has(item.id), ctx)));
+  // a keyboard user keeps their place while the room votes and the list is redrawn
+  const again = focused && list.querySelector(`button.vote[data-item="${CSS.escape(focused)}"]`);
+  if (again) again.focus({ preventScroll: true });
+}
+
+function phoneItem(item, mine, voted, ctx) {
+  const votes = ctx.n("qa_votes", item.votes);
+  const row = h("li", { class: `qa-item${item.answered ? " is-answered" : ""}`, "data-id": item.id },
+    h("p", { class: "qa-text", dir: "auto", text: item.text }));
+  const meta = h("p", { class: "qa-meta" });
+  if (mine) meta.append(h("span", { class: "badge", text: ctx.t("qa_yours") }));
+  if (item.answered) meta.append(h("span", { class: "badge", text: ctx.t("qa_answered") }));
+  if (mine) meta.append(h("span", { class: "qa-count", text: votes }));
+  else {
+    meta.append(h("button", { type: "button", class: "vote", "data-item": item.id, "aria-pressed": String(voted),
+      disabled: !ctx.open, "aria-label": ctx.t("qa_vote_for", { votes, text: item.text.slice(0, 80) }) },
+    h("span", { "aria-hidden": "true", text: "▲ " }), votes));
+  }
+  row.append(meta);
+  return row;
+}
+
+/** What this phone owns after an acknowledged post or vote (the ack names a new post). */
+export function acked(own, value, item) {
+  const next = { posts: [...((own || {}).posts || [])], votes: [...((own || {}).votes || [])] };
+  if ("ask" in value && item) next.posts.push(String(item));
+  if ("upvote" in value && !next.votes.includes(value.upvote)) next.votes.push(value.upvote);
+  if ("unvote" in value) next.votes = next.votes.filter((id) => id !== value.unvote);
+  return next;
+}
+
+/** A question was sent: the box is empty for the next one. */
+export function sent(form) {
+  const area = form.querySelector("textarea");
+  area.value = "";
+  area.dispatchEvent(new Event("input"));
+}
+
+export function read(form) {
+  const text = form.querySelector("textarea").value.trim();
+  return text ? { ask: text } : null;
+}
+
+/** Most votes first or newest first (the facilitator's pick, kept per question); posts
+ *  waiting for approval first on the facilitator's view, and never on the screen. */
+export function present(holder, question, data, { t, n, number, controls = true }) {
+  if (holder.dataset.kind !== "qa") {
+    holder.dataset.kind = "qa";
+    holder.dataset.order = "votes";
+    const order = h("p", { class: "qa-order" },
+      ...["votes", "newest"].map((key) => h("button", { type: "button", class: "qa-sort", "data-order": key,
+        "aria-pressed": String(key === "votes"), text: t(`qa_by_${key}`) })));
+    order.addEventListener("click", (event) => {
+      const button = event.target.closest("button.qa-sort");
+      if (!button) return;
+      holder.dataset.order = button.dataset.order;
+      for (const b of order.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
+      present(holder, question, holder.lastData, { t, n, number, controls });
+    });
+    holder.replaceChildren(order, h("ol", { class: "qa-board", "aria-label": t("qa_room") }));
+  }
+  holder.lastData = data;
+  const items = [...((data.result || {}).items || [])].filter((i) => controls || (!i.hidden && !i.pending));
+  if (holder.dataset.order === "newest") items.sort((a, b) => Number(b.id) - Number(a.id));
+  items.sort((a, b) => Number(b.pending) - Number(a.pending)); // stable: waiting ones on top
+  const board = holder.querySelector(".qa-board");
+  const focused = board.contains(document.activeElement) ? document.activeElement : null;
+  board.replaceChildren(...items.map((item) => boardItem(item, { t, n, number, controls })));
+  if (!items.length) board.append(h("li", { class: "muted", text: t("qa_none") }));
+  if (focused) { // the facilitator's next key goes to the post they were on
+    const row = board.querySelector(`[data-id="${CSS.escape(focused.dataset.item || "")}"]`);
+    const target = row && (row.querySelector(`[data-change="${focused.dataset.change}"]`) || row.querySelector("button"));
+    if (target) target.focus({ preventScroll: true });
+  }
+}
+
+function boardItem(item, { t, n, number, controls }) {
+  const state = item.pending ? " is-pending" : item.hidden ? " is-hidden" : item.answered ? " is-answered" : "";
+  const row = h("li", { class: `qa-post${state}`, "data-id": item.id },
+    h("span", { class: "qa-votes", text: number.format(item.votes), title: n("qa_votes", item.votes) }),
+    h("p", { class: "qa-text", dir: "auto", text: item.text }));
+  if (item.pending) row.append(h("span", { class: "badge", text: t("qa_pending") }));
+  else if (item.answered) row.append(h("span", { class: "badge", text: t("qa_answered") }));
+  if (!controls) return row;
+  const actions = h("span", { class: "qa-actions" });
+  const action = (change, to, label) => h("button", { type: "button", class: "moderate", "data-item": item.id,
+    "data-change": change, "data-to": String(to), text: label });
+  if (item.pending) actions.append(action("approved", true, t("qa_approve")));
+  else actions.append(action("answered", !item.answered, item.answered ? t("qa_unanswer") : t("qa_mark_answered")));
+  actions.append(action("hidden", !item.hidden, item.hidden ? t("story_show") : t("story_hide")));
+  row.append(actions);
+  return row;
+}
