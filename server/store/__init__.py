@@ -33,8 +33,9 @@ Settle = Callable[[Answer, "Recorded | BaseException"], None]
 
 @dataclass(frozen=True, slots=True)
 class QuestionState:
-    state: str  # pending | open | locked
+    state: str  # pending | open | locked; locked once a countdown's deadline passed
     results_visible: bool
+    deadline: str | None = None  # when a countdown locks it (ISO UTC), None without one
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +105,13 @@ class Store(Protocol):
     async def sessions(self) -> list[SessionSummary]: ...
     async def presenter_key_matches(self, session_id: str, key: str) -> bool: ...
 
-    async def control(self, session_id: str, action: str, question_id: str | None) -> None:
-        """Apply a presenter action (goto, open, lock, show_results, hide_results, end)."""
+    async def control(
+        self, session_id: str, action: str, question_id: str | None, seconds: int | None = None
+    ) -> None:
+        """Apply a presenter action (goto, open, lock, show_results, hide_results,
+        countdown, end). `countdown` opens the question until `seconds` from now: the
+        deadline is stored, and answers after it are refused as if it were locked. `open`
+        and `lock` clear a countdown; `goto` and the results actions leave it running."""
 
     async def set_hidden(self, session_id: str, item_id: int, hidden: bool) -> str:
         """Hide or show one open-text answer; returns its question id."""
