@@ -149,10 +149,15 @@ async def get_session(request: Request) -> JSONResponse:
 async def control(request: Request) -> JSONResponse:
     info = await _session(request)
     body = parse_model(ControlRequest, await read_json(request))
-    await request.state.store.control(info.id, body.action, body.question)
-    await request.state.hub.session_changed(info.id, [body.question] if body.question else [])
+    hub = request.state.hub
+    await request.state.store.control(info.id, body.action, body.question, body.seconds)
+    await hub.session_changed(info.id, [body.question] if body.question else [])
     updated = await request.state.store.session(info.id)
-    return JSONResponse(session_json(updated, request.state.settings.base_url))
+    shown = session_json(updated, request.state.settings.base_url)
+    for question in shown["questions"]:
+        if question["id"] == body.question:  # start, restart or forget its countdown timer
+            hub.follow_countdown(info.id, question["id"], question["seconds_left"])
+    return JSONResponse(shown)
 
 
 async def moderate(request: Request) -> JSONResponse:

@@ -27,6 +27,9 @@ NOTICE_FLUSH_SECONDS = 0.05
 # encoding per session for every phone in it, however many answers came meanwhile.
 PHONE_FLUSH_SECONDS = 0.25
 EVERY_QUESTION = "*"  # in a session's pending phone changes: re-read all it may see
+# A countdown's end is announced this long after its deadline, so that the store reading
+# the session then already counts the question as locked (clocks tick unevenly).
+COUNTDOWN_GRACE_SECONDS = 0.2
 
 
 class Outlet:
@@ -135,6 +138,10 @@ class Hub:
         self._pending_wake = asyncio.Event()
         self._phone_changes: dict[str, set[str]] = defaultdict(set)
         self._phone_wake = asyncio.Event()
+        # (session, question) -> the timer that announces the end of its countdown
+        self._countdowns: dict[tuple[str, str], asyncio.TimerHandle] = {}
+        self._ended: set[tuple[str, str]] = set()
+        self._ended_wake = asyncio.Event()
 
     # -- registration -----------------------------------------------------------------------
     def add_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
@@ -185,12 +192,45 @@ class Hub:
             {"session": session_id, "questions": question_ids, "control": True}
         )
 
+    def follow_countdown(self, session_id: str, question_id: str, left: float | None) -> None:
+        """Announce the end of a question's countdown `left` seconds from now as a session
+        change (None: it has none, forget any timer). Phones flip to locked on their own
+        timers; this reaches presenters and pages that missed it. Only the worker that
+        set the countdown keeps the timer: after a restart, whoever reads the session still
+        sees it locked, because the store derives that from the stored deadline."""
+        key = (session_id, question_id)
+        timer = self._countdowns.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        if left is not None and left > 0:
+            loop = asyncio.get_running_loop()
+            delay = left + COUNTDOWN_GRACE_SECONDS
+            self._countdowns[key] = loop.call_later(delay, self._countdown_ended, key)
+
+    def _countdown_ended(self, key: tuple[str, str]) -> None:
+        self._countdowns.pop(key, None)
+        self._ended.add(key)
+        self._ended_wake.set()
+
     # -- running ----------------------------------------------------------------------------
     async def run(self) -> None:
-        async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(self._publish_answers())
-            tasks.create_task(self._listen())
-            tasks.create_task(self._push_phone_results())
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(self._publish_answers())
+                tasks.create_task(self._publish_countdown_ends())
+                tasks.create_task(self._listen())
+                tasks.create_task(self._push_phone_results())
+        finally:
+            for timer in self._countdowns.values():
+                timer.cancel()
+
+    async def _publish_countdown_ends(self) -> None:
+        while True:
+            await self._ended_wake.wait()
+            self._ended_wake.clear()
+            ended, self._ended = self._ended, set()
+            for session_id, question_id in sorted(ended):
+                await self.session_changed(session_id, [question_id])
 
     async def _publish_answers(self) -> None:
         while True:

@@ -59,25 +59,50 @@ class CreateSessionRequest(_Model):
         return self
 
 
-QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results"]
+QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results", "countdown"]
+COUNTDOWN_SECONDS = (5, 3600)  # a countdown runs from 5 seconds to an hour
+Seconds = Annotated[
+    int, Field(strict=True, ge=COUNTDOWN_SECONDS[0], le=COUNTDOWN_SECONDS[1])
+]  # strict: "30", 30.5 and true are refused, not coerced
 
 
 class ControlRequest(_Model):
+    """A presenter action. `countdown` opens the question until `seconds` (5..3600) from
+    now, then it locks itself; `open` and `lock` clear a countdown."""
+
+    # The rules of the validators below, for clients and fuzzers reading the schema
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "if": {"properties": {"action": {"not": {"const": "end"}}}},
-            "then": _given("question", "string"),
+            "allOf": [
+                {
+                    "if": {"properties": {"action": {"not": {"const": "end"}}}},
+                    "then": _given("question", "string"),
+                },
+                {
+                    "if": {"properties": {"action": {"const": "countdown"}}},
+                    "then": _given("seconds", "integer"),
+                    "else": {"not": _given("seconds", "integer")},
+                },
+            ]
         },
     )
 
     action: QuestionAction | Literal["end"]
     question: QuestionId | None = None
+    seconds: Seconds | None = Field(
+        default=None, description="with `countdown` only: how long the question stays open"
+    )
 
     @model_validator(mode="after")
     def _question_when_needed(self) -> ControlRequest:
         if self.action != "end" and self.question is None:
             raise ValueError(f"action {self.action!r} needs a 'question'")
+        low, high = COUNTDOWN_SECONDS
+        if self.action == "countdown" and self.seconds is None:
+            raise ValueError(f"action 'countdown' needs 'seconds', a whole number {low}..{high}")
+        if self.action != "countdown" and self.seconds is not None:
+            raise ValueError(f"'seconds' goes with action 'countdown' only, not {self.action!r}")
         return self
 
 
@@ -181,6 +206,13 @@ class QuestionOut(BaseModel):
     prompt: str
     state: Literal["pending", "open", "locked"]
     results_visible: bool
+    deadline: str | None = Field(
+        description="when a countdown locks the question (ISO 8601, UTC); null: no countdown"
+    )
+    seconds_left: float | None = Field(
+        description="seconds to the deadline when this was sent (0 once it passed): count "
+        "down from when the message arrived, not by the device's clock"
+    )
     options: list[ChoiceOut] | None = None
     statements: list[ChoiceOut] | None = None
 

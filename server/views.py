@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from .kinds import Question, item_rules, public_result, question_json
@@ -12,12 +13,22 @@ def join_url(base_url: str, code: str) -> str:
     return f"{base_url}/j/{code}"
 
 
+def seconds_left(deadline: str | None, now: datetime) -> float | None:
+    """Seconds from now to a countdown's deadline, 0 once it passed; None without one.
+    Clients count down from when they receive it, so a phone's wrong clock does no harm."""
+    if deadline is None:
+        return None
+    left = (datetime.fromisoformat(deadline) - now).total_seconds()
+    return round(max(0.0, left), 3)
+
+
 def session_json(
-    info: SessionInfo, base_url: str, *, for_participant: bool = False
+    info: SessionInfo, base_url: str, *, for_participant: bool = False, now: datetime | None = None
 ) -> dict[str, Any]:
     """A session with its questions and their states. Phones in presenter mode see only
     the current question, so nobody reads ahead of the facilitator."""
     shown = phone_questions(info) if for_participant else info.questions
+    at = now or datetime.now(UTC)
     questions = []
     for q in shown:
         state = info.question_states[q.id]
@@ -27,6 +38,8 @@ def session_json(
                 "state": state.state,
                 "results_visible": state.results_visible,
                 "results_shared": state.results_shared,
+                "deadline": state.deadline,
+                "seconds_left": seconds_left(state.deadline, at),
             }
         )
     return {

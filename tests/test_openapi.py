@@ -49,7 +49,11 @@ CREATE = bodies(
     }
 )
 CONTROL = bodies(
-    {"action": ["goto", "open", "lock", "show_results", "hide_results", "end"], "question": ["q1"]}
+    {
+        "action": ["goto", "open", "lock", "show_results", "hide_results", "countdown", "end"],
+        "question": ["q1"],
+        "seconds": [30, 4, 3601, "30", 30.5],
+    }
 )
 
 
@@ -60,6 +64,6 @@ def test_create_session_template_or_questions_rule_is_in_the_schema(body: dict[s
 
 
 @pytest.mark.parametrize("body", CONTROL, ids=[repr(b) for b in CONTROL])
-def test_control_needs_a_question_except_to_end_in_the_schema(body: dict[str, Any]) -> None:
+def test_control_rules_question_and_seconds_are_in_the_schema(body: dict[str, Any]) -> None:
     model = models.ControlRequest
     assert schema_accepts(model, body) == model_accepts(model, body), body

@@ -50,9 +50,10 @@ Settle = Callable[[Answer, "Outcome | BaseException"], None]
 
 @dataclass(frozen=True, slots=True)
 class QuestionState:
-    state: str  # pending | open | locked
+    state: str  # pending | open | locked; locked once a countdown's deadline passed
     results_visible: bool  # on the presenter's screen
     results_shared: bool = False  # on phones too: only once the facilitator revealed them
+    deadline: str | None = None  # when a countdown locks it (ISO UTC), None without one
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,13 @@ class Store(Protocol):
     async def sessions(self) -> list[SessionSummary]: ...
     async def presenter_key_matches(self, session_id: str, key: str) -> bool: ...
 
-    async def control(self, session_id: str, action: str, question_id: str | None) -> None:
-        """Apply a presenter action (goto, open, lock, show_results, hide_results, end)."""
+    async def control(
+        self, session_id: str, action: str, question_id: str | None, seconds: int | None = None
+    ) -> None:
+        """Apply a presenter action (goto, open, lock, show_results, hide_results,
+        countdown, end). `countdown` opens the question until `seconds` from now: the
+        deadline is stored, and answers after it are refused as if it were locked. `open`
+        and `lock` clear a countdown; `goto` and the results actions leave it running."""
 
     async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
         """Hide or show a story or Q&A post, mark a post answered, approve a pending one;

@@ -12,7 +12,7 @@ import logging
 import secrets
 import sqlite3
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,18 @@ log = logging.getLogger(__name__)
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return iso(datetime.now(UTC))
+
+
+def iso(moment: datetime) -> str:
+    """A UTC time as stored: fixed width, so that strings compare as times do."""
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def effective_state(state: str, deadline: str | None, at: str) -> str:
+    """A question whose countdown ended is locked, whatever its row says: the deadline
+    is the lock, so that no reader, restart or other worker has to write it down."""
+    return "locked" if deadline is not None and deadline <= at else state
 
 
 def digest(secret: str) -> str:
@@ -175,8 +186,14 @@ class SqliteStore:
         ).all()
         if session_id not in self._definitions:  # definitions never change: cache them
             self._definitions[session_id] = tuple(decode_question(r.definition) for r in rows)
+        at = now()
         states = {
-            r.id: QuestionState(r.state, bool(r.results_visible), bool(r.results_shared))
+            r.id: QuestionState(
+                effective_state(r.state, r.deadline, at),
+                bool(r.results_visible),
+                bool(r.results_shared),
+                r.deadline,
+            )
             for r in rows
         }
         return SessionInfo(
@@ -235,8 +252,10 @@ class SqliteStore:
         stored = await self._read(lambda c: c.execute(query).scalar())
         return stored is not None and secrets.compare_digest(stored, digest(key))
 
-    async def control(self, session_id: str, action: str, question_id: str | None) -> None:
-        await self._write("control", (session_id, action, question_id))
+    async def control(
+        self, session_id: str, action: str, question_id: str | None, seconds: int | None = None
+    ) -> None:
+        await self._write("control", (session_id, action, question_id, seconds))
 
     async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
         question_id: str = await self._write("moderate", (session_id, item_id, changes))
@@ -516,12 +535,12 @@ def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
     event loop to hand the GIL back. Responses get ids above the largest id before the
     batch (the rowid rule; BEGIN IMMEDIATE keeps other writers out), so `id > before`
     selects exactly this batch's new rows."""
-    refusals = _refusals(cursor, batch)
+    at, stored = now(), 0
+    refusals = _refusals(cursor, batch, at)
     fresh = [
         a for a, refusal in zip(batch, refusals, strict=True) if refusal is None and not a.items
     ]
     before = cursor.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()[0]
-    at, stored = now(), 0
     for start in range(0, len(fresh), _ROWS_PER_INSERT):
         chunk = fresh[start : start + _ROWS_PER_INSERT]
         params: list[Any] = []
@@ -558,8 +577,9 @@ def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
     return outcomes
 
 
-def _refusals(cursor: Any, batch: list[Answer]) -> list[Exception | None]:
-    """Why each answer cannot be taken now (read inside the write transaction), or None."""
+def _refusals(cursor: Any, batch: list[Answer], at: str) -> list[Exception | None]:
+    """Why each answer cannot be taken at `at` (read inside the write transaction, so no
+    lock or deadline can slip in between the check and the insert), or None."""
     session_ids = sorted({a.session_id for a in batch})
     marks = ", ".join("?" * len(session_ids))
     session_states = dict(
@@ -568,9 +588,9 @@ def _refusals(cursor: Any, batch: list[Answer]) -> list[Exception | None]:
         ).fetchall()
     )
     question_states = {
-        (sid, qid): state
-        for sid, qid, state in cursor.execute(
-            f"SELECT session_id, id, state FROM questions WHERE session_id IN ({marks})",
+        (sid, qid): effective_state(state, deadline, at)
+        for sid, qid, state, deadline in cursor.execute(
+            f"SELECT session_id, id, state, deadline FROM questions WHERE session_id IN ({marks})",
             session_ids,
         ).fetchall()
     }
@@ -745,7 +765,9 @@ def _create_session(
     return CreatedSession(session_id, code, key)
 
 
-def _control(conn: Connection, session_id: str, action: str, question_id: str | None) -> None:
+def _control(
+    conn: Connection, session_id: str, action: str, question_id: str | None, seconds: int | None
+) -> None:
     if action == "end":
         conn.execute(
             update(sessions)
@@ -759,11 +781,15 @@ def _control(conn: Connection, session_id: str, action: str, question_id: str | 
         raise UnknownQuestion(f"this session has no question {question_id!r}")
     changes: dict[str, dict[str, Any]] = {
         "goto": {"state": "locked" if state == "locked" else "open"},
-        "open": {"state": "open"},
-        "lock": {"state": "locked"},
+        "open": {"state": "open", "deadline": None},
+        "lock": {"state": "locked", "deadline": None},
         "show_results": {"results_visible": True, "results_shared": True},
         "hide_results": {"results_visible": False, "results_shared": False},
     }
+    if action == "countdown":  # opens the question, also a locked or pending one
+        assert seconds is not None
+        deadline = iso(datetime.now(UTC) + timedelta(seconds=seconds))
+        changes["countdown"] = {"state": "open", "deadline": deadline}
     conn.execute(update(questions).where(where).values(**changes[action]))
     if action == "goto":
         conn.execute(

@@ -1,5 +1,6 @@
 // The participant's phone: shows the current question, sends answers over the socket,
 // keeps unacknowledged answers in an outbox and re-sends them after a reconnect.
+import { Countdowns, TICK_MS, clockText } from "./countdown.js";
 import { catalog, h, socketUrl, store } from "./dom.js";
 import { kindOf } from "./kinds/index.js";
 import { Outbox } from "./outbox.js";
@@ -12,6 +13,9 @@ const stage = document.getElementById("stage");
 const statusLine = document.getElementById("status");
 const banner = document.getElementById("connection");
 const pager = document.getElementById("pager");
+const timer = document.getElementById("countdown");
+const timerNews = document.getElementById("countdown-news");
+const countdowns = new Countdowns();
 const outbox = new Outbox(code);
 const indexKey = `trifecta.index.${code}`;
 const number = new Intl.NumberFormat(lang);
@@ -54,6 +58,7 @@ function takeOver(form) {
 function onMessage(message) {
   if (message.type === "state") {
     session = message.session;
+    countdowns.update(session);
     saved = message.answers || {};
     shared = Object.fromEntries((message.results || []).map((q) => [q.id, q]));
     render();
@@ -61,6 +66,7 @@ function onMessage(message) {
     for (const item of outbox.pending()) socket.send({ type: "answer", ...item });
   } else if (message.type === "session") {
     session = message.session;
+    announceEnd(countdowns.update(session));
     render();
   } else if (message.type === "results") {
     for (const q of message.questions) shared[q.id] = q;
@@ -184,6 +190,35 @@ function render() {
   refreshShown();
   renderPager();
   showStatus();
+  showCountdown();
+}
+
+// -- countdown -----------------------------------------------------------------------------
+/** Each tick: at zero the question locks here without waiting for the server (which
+ *  refuses its answers from then on, and says so in a moment too). */
+function tick() {
+  if (!session) return;
+  const expired = countdowns.expire(session);
+  if (!expired.length) { showCountdown(); return; }
+  announceEnd(expired);
+  render();
+}
+setInterval(tick, TICK_MS);
+
+function announceEnd(questionIds) {
+  const question = visibleQuestion();
+  if (question && questionIds.includes(question.id)) timerNews.textContent = t("countdown_over");
+}
+
+/** "0:42 left" beside the question (a timer: not read out each second); its last ten
+ *  seconds and its end are announced once each. */
+function showCountdown() {
+  const question = visibleQuestion();
+  const left = question && question.state === "open" ? countdowns.left(question.id) : null;
+  timer.hidden = left === null;
+  if (left === null) return;
+  timer.textContent = t("time_left", { time: clockText(left) });
+  if (countdowns.nearlyOver(question)) timerNews.textContent = t("countdown_nearly_over");
 }
 
 function screenFor(question) {

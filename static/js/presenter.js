@@ -1,5 +1,6 @@
 // The presenter screen: live results from the presenter socket, controls over HTTP,
 // and the keys a presenter's hands (and clicker) already know.
+import { Countdowns, TICK_MS, clockText } from "./countdown.js";
 import { catalog, h, socketUrl, store } from "./dom.js";
 import { kindOf } from "./kinds/index.js";
 import { reconnecting } from "./socket.js";
@@ -14,6 +15,7 @@ const $ = (id) => document.getElementById(id);
 let session = null;
 let connected = 0; // phones connected to this server right now
 const results = {}; // question id -> {responses, result}
+const countdowns = new Countdowns();
 
 // -- theme ---------------------------------------------------------------------------------
 const themePick = $("theme");
@@ -36,6 +38,7 @@ reconnecting(socketUrl(body.dataset.wsPath), {
       render();
     } else if (message.type === "session") {
       session = message.session;
+      countdowns.update(session);
       if (Number.isInteger(message.connected)) connected = message.connected;
       render();
     }
@@ -72,6 +75,7 @@ function render() {
   holder.hidden = !question.results_visible;
   if (question.results_visible) drawResults(holder, question, data);
   updateButtons(question);
+  showCountdown();
 }
 
 /** "37 of 52 answered" while the phones in the room outnumber the answers; answers sent
@@ -87,11 +91,47 @@ function updateButtons(question) {
   const lock = $("lock-button");
   const show = $("results-button");
   lock.disabled = show.disabled = !question;
+  for (const control of $("countdown-form").elements) control.disabled = !question;
   if (!question) return;
   lock.textContent = question.state === "open" ? t("lock") : t("open");
   show.textContent = question.results_visible ? t("hide_results") : t("show_results");
   show.setAttribute("aria-pressed", String(!question.results_visible));
 }
+
+// -- countdown -----------------------------------------------------------------------------
+/** At zero the screen shows the question locked at once; the server's own session message
+ *  (the store locked it at the deadline) follows. */
+function tick() {
+  if (!session) return;
+  if (countdowns.expire(session).length) render();
+  else showCountdown();
+}
+setInterval(tick, TICK_MS);
+
+function showCountdown() {
+  const question = current();
+  const left = question && question.state === "open" ? countdowns.left(question.id) : null;
+  const timer = $("countdown");
+  timer.hidden = left === null;
+  if (left === null) return;
+  timer.textContent = clockText(left);
+  timer.toggleAttribute("data-ending", left <= 10);
+}
+
+function startCountdown(seconds) {
+  const question = current();
+  if (question && Number.isInteger(seconds)) control("countdown", question.id, { seconds });
+}
+
+const countdownForm = $("countdown-form");
+countdownForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  startCountdown(countdownForm.elements.seconds.valueAsNumber);
+});
+countdownForm.addEventListener("click", (event) => {
+  const preset = event.target.closest("button[data-seconds]");
+  if (preset) startCountdown(Number(preset.dataset.seconds));
+});
 
 // -- results -------------------------------------------------------------------------------
 function drawResults(holder, question, data) {
@@ -121,9 +161,13 @@ async function post(url, payload) {
   }
 }
 
-async function control(action, question) {
-  const updated = await post(`${api}/control`, question ? { action, question } : { action });
-  if (updated && updated.questions) { session = updated; render(); }
+async function control(action, question, extra = {}) {
+  const updated = await post(`${api}/control`, question ? { action, question, ...extra } : { action });
+  if (updated && updated.questions) {
+    session = updated;
+    countdowns.update(session);
+    render();
+  }
 }
 
 function step(by) {
