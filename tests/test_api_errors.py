@@ -54,6 +54,7 @@ STATUS = {
     "over_budget": 422,
     "too_many_words": 422,
     "word_too_long": 422,
+    "unknown_reaction": 422,
 }
 BODY_LIMIT = 64 * 1024
 OMIT: Any = object()  # leave this field out of the answer
