@@ -16,7 +16,15 @@ if TYPE_CHECKING:  # the hub reads counts_from_notice from here
     from .hub import Hub
     from .store import Store
 
-REACTIONS = ("thumbs_up", "heart", "laugh", "surprise", "question")
+# name -> how the pages draw it; the pages name each in the reader's language
+REACTION_EMOJI = {
+    "thumbs_up": "\N{THUMBS UP SIGN}",
+    "heart": "\N{HEAVY BLACK HEART}\N{VARIATION SELECTOR-16}",
+    "laugh": "\N{FACE WITH TEARS OF JOY}",
+    "surprise": "\N{FACE WITH OPEN MOUTH}",
+    "question": "\N{BLACK QUESTION MARK ORNAMENT}",
+}
+REACTIONS = tuple(REACTION_EMOJI)
 # Someone delighted taps a burst of a few and stops: 5 at once, then 2 a second, is more
 # than hands do, and it holds a script to 2 a second. Workers sum reactions before they
 # publish them, so even 300 scripts at that pace cost a few notices a second.
