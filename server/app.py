@@ -25,6 +25,7 @@ from .broker import open_broker
 from .config import ROOT, Settings
 from .errors import TrifectaError
 from .hub import Hub
+from .reactions import ReactionDesk
 from .rooms import Doorman
 from .security import SecurityHeaders, SignedSessions, allowed_host_names
 from .store import Store, open_store
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> Starlette:
                 "broker": broker,
                 "hub": hub,
                 "desk": AnswerDesk(store, hub),
+                "reactions": ReactionDesk(store, hub),
                 "surveys": surveys,
                 "admin_token": admin_token,
                 "doorman": Doorman(settings.code_misses, settings.joins_per_minute),

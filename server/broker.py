@@ -2,7 +2,9 @@
 
 Messages are small dicts `{"session": id, "questions": [...], "control": bool}`; a
 `{"resync": true}` message tells listeners to re-read everything from the store (sent
-after the Redis connection was lost, when notices may have been missed)."""
+after the Redis connection was lost, when notices may have been missed). The exception is
+`{"session": id, "reactions": {name: n}}`: reactions are never stored, so their notice is
+the data itself, and a lost one is a reaction nobody saw."""
 
 from __future__ import annotations
 

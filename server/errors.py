@@ -107,6 +107,10 @@ class UnknownStatement(TrifectaError):
     status, code = 422, "unknown_statement"
 
 
+class UnknownReaction(TrifectaError):
+    status, code = 422, "unknown_reaction"
+
+
 # -- answer values ------------------------------------------------------------------------
 class InvalidValue(TrifectaError):
     status, code = 422, "invalid_value"
@@ -198,6 +202,7 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     UnknownQuestion,
     UnknownOption,
     UnknownStatement,
+    UnknownReaction,
     InvalidValue,
     OutOfRange,
     TooManyChoices,

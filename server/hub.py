@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .broker import Broker, Notice
+from .reactions import counts_from_notice
 from .store import Store
 from .views import phone_result_ids, phone_results, results_json, session_json
 
@@ -30,6 +31,9 @@ EVERY_QUESTION = "*"  # in a session's pending phone changes: re-read all it may
 # A countdown's end is announced this long after its deadline, so that the store reading
 # the session then already counts the question as locked (clocks tick unevenly).
 COUNTDOWN_GRACE_SECONDS = 0.2
+# Reactions are summed per session for this long before they are published, so a room
+# tapping at once costs a worker four notices a second, whatever the number of phones.
+REACTION_FLUSH_SECONDS = 0.25
 
 
 class Outlet:
@@ -83,6 +87,7 @@ class PresenterFeed:
         self._changed: set[str] = set()
         self._everything = True
         self._session_changed = True
+        self._reactions: Counter[str] = Counter()  # never stored: sent once, then forgotten
         self._wake = asyncio.Event()
         self._wake.set()
         self.seq = 0
@@ -96,32 +101,44 @@ class PresenterFeed:
         self._everything = self._session_changed = True
         self._wake.set()
 
+    def add_reactions(self, counts: dict[str, int]) -> None:
+        """Reactions from a broker notice: summed until the next flush."""
+        self._reactions.update(counts)
+        self._wake.set()
+
     async def run(self, send: Send) -> None:
         while True:
             await self._wake.wait()
             await asyncio.sleep(PRESENTER_FLUSH_SECONDS)  # let a burst gather
             self._wake.clear()
-            everything, changed, session_changed = (
-                self._everything,
-                self._changed,
-                self._session_changed,
-            )
-            self._everything, self._changed, self._session_changed = False, set(), False
-            if everything or changed:
-                only = () if everything else changed
-                results = await self.store.results(self.session_id, only)
-                await self._send(send, {"type": "results", "questions": results_json(results)})
-            if session_changed:
-                info = await self.store.session(self.session_id)
-                if info is not None:
-                    await self._send(
-                        send,
-                        {
-                            "type": "session",
-                            "session": session_json(info, self.base_url),
-                            "connected": self.phones(),
-                        },
-                    )
+            await self._flush(send)
+
+    async def _flush(self, send: Send) -> None:
+        everything, changed, session_changed, reactions = (
+            self._everything,
+            self._changed,
+            self._session_changed,
+            self._reactions,
+        )
+        self._everything, self._changed, self._session_changed = False, set(), False
+        self._reactions = Counter()
+        if everything or changed:
+            only = () if everything else changed
+            results = await self.store.results(self.session_id, only)
+            await self._send(send, {"type": "results", "questions": results_json(results)})
+        if session_changed:
+            info = await self.store.session(self.session_id)
+            if info is not None:
+                await self._send(
+                    send,
+                    {
+                        "type": "session",
+                        "session": session_json(info, self.base_url),
+                        "connected": self.phones(),
+                    },
+                )
+        if reactions:
+            await self._send(send, {"type": "reactions", "counts": dict(reactions)})
 
     async def _send(self, send: Send, message: dict[str, Any]) -> None:
         self.seq += 1
@@ -142,6 +159,8 @@ class Hub:
         self._countdowns: dict[tuple[str, str], asyncio.TimerHandle] = {}
         self._ended: set[tuple[str, str]] = set()
         self._ended_wake = asyncio.Event()
+        self._reactions: dict[str, Counter[str]] = defaultdict(Counter)
+        self._reactions_wake = asyncio.Event()
 
     # -- registration -----------------------------------------------------------------------
     def add_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
@@ -187,6 +206,11 @@ class Hub:
         self._pending[session_id].add(question_id)
         self._pending_wake.set()
 
+    def reacted(self, session_id: str, reaction: str) -> None:
+        """Called once per taken reaction: O(1), never awaits; published summed."""
+        self._reactions[session_id][reaction] += 1
+        self._reactions_wake.set()
+
     async def session_changed(self, session_id: str, question_ids: list[str]) -> None:
         await self.broker.publish(
             {"session": session_id, "questions": question_ids, "control": True}
@@ -218,6 +242,7 @@ class Hub:
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(self._publish_answers())
                 tasks.create_task(self._publish_countdown_ends())
+                tasks.create_task(self._publish_reactions())
                 tasks.create_task(self._listen())
                 tasks.create_task(self._push_phone_results())
         finally:
@@ -243,6 +268,15 @@ class Hub:
                     {"session": session_id, "questions": sorted(question_ids)}
                 )
 
+    async def _publish_reactions(self) -> None:
+        while True:
+            await self._reactions_wake.wait()
+            await asyncio.sleep(REACTION_FLUSH_SECONDS)
+            self._reactions_wake.clear()
+            pending, self._reactions = self._reactions, defaultdict(Counter)
+            for session_id, counts in pending.items():
+                await self.broker.publish({"session": session_id, "reactions": dict(counts)})
+
     async def _listen(self) -> None:
         async for notice in self.broker.listen():
             try:
@@ -260,6 +294,11 @@ class Hub:
                 self._phones_need(session_id, [EVERY_QUESTION])
             return
         session_id = str(notice.get("session"))
+        if "reactions" in notice:
+            counts = counts_from_notice(notice["reactions"])
+            for feed in self._feeds.get(session_id, ()) if counts else ():
+                feed.add_reactions(counts)
+            return
         control = bool(notice.get("control"))
         question_ids = [str(q) for q in notice.get("questions", [])]
         for feed in self._feeds.get(session_id, ()):

@@ -21,6 +21,7 @@ from .api import read_body
 from .errors import Forbidden, InvalidRequest, RateLimited, TrifectaError
 from .kinds import form_value, item_rules
 from .models import AnswerRequest, parse_answer
+from .reactions import REACTION_EMOJI
 from .store import SessionInfo
 from .views import join_url, phone_questions, phone_result_ids, phone_results
 
@@ -155,6 +156,7 @@ async def _phone_page(
             "saved": saved,
             "problem": problem.code if problem else None,
             "problem_question": next(iter(draft), None) if draft else None,
+            "reactions": REACTION_EMOJI,
         },
         status=problem.status if problem else 200,
         headers=NO_STORE,
@@ -271,6 +273,7 @@ async def present(request: Request) -> Response:
             "join_host": display_host(base),
             "spaced_code": spaced_code(info.code),
             "organizer": auth.is_organizer(request),
+            "reactions": REACTION_EMOJI,
         },
         headers=NO_STORE,
     )

@@ -22,6 +22,7 @@ from .errors import (
 )
 from .hub import SEND_QUEUE_LIMIT, Outlet, PresenterFeed
 from .models import AnswerMessage, decode_text, parse_answer, parse_json
+from .reactions import ReactionDesk
 from .store import Answer, Outcome, Posted
 from .views import phone_result_ids, phone_results, session_json
 
@@ -157,7 +158,7 @@ async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str, participa
         try:
             while not sender.done():
                 raw = await _receive(ws)
-                answer = await _prepare(desk, outlet, raw, session_id, participant_id)
+                answer = await _prepare(ws, outlet, raw, session_id, participant_id)
                 if outlet.queue.qsize() > SEND_QUEUE_LIMIT // 2:
                     # Buffered messages are received without yielding: let the sender drain
                     # the replies, or a burst of refused answers closes a phone that reads.
@@ -171,9 +172,10 @@ async def _serve_phone(ws: WebSocket, outlet: Outlet, session_id: str, participa
 
 
 async def _prepare(
-    desk: AnswerDesk, outlet: Outlet, raw: str | bytes, session_id: str, participant_id: int
+    ws: WebSocket, outlet: Outlet, raw: str | bytes, session_id: str, participant_id: int
 ) -> Answer | None:
-    """Parse and check one message; on a problem, queue an error reply and return None."""
+    """Parse and check one message; on a problem, queue an error reply and return None.
+    Pings and reactions are answered here; an answer is returned, to be stored."""
     message_id = None
     try:
         data = parse_json(_message_text(raw))
@@ -183,11 +185,18 @@ async def _prepare(
         if data.get("type") == "ping":
             outlet.offer(encode({"type": "pong"}))
             return None
+        if data.get("type") == "reaction":
+            reactions: ReactionDesk = ws.state.reactions
+            name = await reactions.take(session_id, participant_id, data)
+            outlet.offer(encode({"type": "reacted", "id": message_id, "reaction": name}))
+            return None
         if data.get("type") != "answer":
             raise UnknownMessageType(
-                f"unknown message type {str(data.get('type'))[:32]!r}; send 'answer' or 'ping'"
+                f"unknown message type {str(data.get('type'))[:32]!r}; "
+                "send 'answer', 'reaction' or 'ping'"
             )
         message = parse_answer(AnswerMessage, data)
+        desk: AnswerDesk = ws.state.desk
         return await desk.prepare(session_id, participant_id, message)
     except TrifectaError as e:
         outlet.offer(

@@ -56,6 +56,7 @@ STATUS = {
     "word_too_long": 422,
     "own_question": 422,
     "too_many_posts": 422,
+    "unknown_reaction": 422,
 }
 BODY_LIMIT = 64 * 1024
 OMIT: Any = object()  # leave this field out of the answer

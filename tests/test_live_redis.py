@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 from .client import Organizer, Phone, wait_until
 from .conftest import RedisServer, RunningServer
@@ -88,3 +89,50 @@ async def test_presenter_heals_after_a_redis_outage(
             await wait_until(healthy, timeout=15)
     finally:
         server.stop()
+
+
+async def test_a_reaction_reaches_presenters_on_both_workers(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    server = RunningServer(tmp_path, extra_args=("--workers", "2", "--redis", redis_server.url))
+    server.start()
+    try:
+        async with Organizer(server) as org:
+            session = await org.create()
+            phone = Phone(server)
+            await phone.join(session["code"])
+            await phone.connect(session["code"])
+            # A presenter's first session message counts the phones on *its* worker: 1 on
+            # the phone's, 0 on the other. Connect until both kinds are there.
+            by_worker: dict[int, ClientConnection] = {}
+            for _ in range(40):
+                presenter, phones_here = await present(server, session)
+                if phones_here in by_worker:
+                    await presenter.close()
+                else:
+                    by_worker[phones_here] = presenter
+                if len(by_worker) == 2:
+                    break
+            assert set(by_worker) == {0, 1}, "every presenter landed on the phone's worker"
+            assert phone.ws is not None
+            await phone.send({"type": "reaction", "reaction": "laugh"})
+            for presenter in by_worker.values():
+                message = {"type": ""}
+                while message["type"] != "reactions":
+                    message = json.loads(await asyncio.wait_for(presenter.recv(), 10))
+                assert message["counts"] == {"laugh": 1}
+                await presenter.close()
+            await phone.close()
+    finally:
+        server.stop()
+
+
+async def present(server: RunningServer, session: dict[str, Any]) -> tuple[ClientConnection, int]:
+    """A presenter socket, and the phones its first session message says are connected."""
+    url = f"{server.ws_url}/ws/present/{session['id']}"
+    headers = {"Authorization": f"Bearer {session['presenter_key']}"}
+    presenter = await connect(url, additional_headers=headers)
+    while True:
+        message = json.loads(await asyncio.wait_for(presenter.recv(), 10))
+        if message["type"] == "session":
+            return presenter, int(message["connected"])

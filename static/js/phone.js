@@ -16,6 +16,8 @@ const pager = document.getElementById("pager");
 const timer = document.getElementById("countdown");
 const timerNews = document.getElementById("countdown-news");
 const countdowns = new Countdowns();
+const reactionBar = document.getElementById("reactions");
+const reactionStatus = document.getElementById("reaction-status");
 const outbox = new Outbox(code);
 const indexKey = `trifecta.index.${code}`;
 const number = new Intl.NumberFormat(lang);
@@ -29,6 +31,9 @@ const notes = {}; // question id -> status key for the status line
 let index = store.get(indexKey, null);
 let shownKey = "";
 let rejoining = false;
+const sentReactions = new Map(); // reaction message id -> its button, until the reply
+let reactionNumber = 0;
+let reactionStatusTimer = 0;
 
 const CLOSE_REPLACED = 4409; // this phone opened a newer connection (another tab)
 // Looking at the page creates nobody; the script joins (with intent) before its socket opens,
@@ -62,6 +67,7 @@ function onMessage(message) {
     saved = message.answers || {};
     shared = Object.fromEntries((message.results || []).map((q) => [q.id, q]));
     render();
+    sentReactions.clear(); // a new socket: replies to the old one's reactions never come
     if (!message.joined) { rejoin(); return; } // answers wait in the outbox until joined
     for (const item of outbox.pending()) socket.send({ type: "answer", ...item });
   } else if (message.type === "session") {
@@ -80,12 +86,17 @@ function onMessage(message) {
       showStatus();
       refreshShown();
     }
+  } else if (message.type === "reacted") {
+    const button = sentReactions.get(message.id);
+    sentReactions.delete(message.id);
+    if (button) confirmReaction(button);
   } else if (message.type === "error") {
     onError(message);
   }
 }
 
 function onError(message) {
+  if (sentReactions.has(message.id)) { onReactionError(message); return; }
   if (message.code === "not_joined") { rejoin(); return; }
   if (message.code === "rate_limited") {
     setTimeout(() => { for (const i of outbox.pending()) socket.send({ type: "answer", ...i }); }, 1500);
@@ -189,6 +200,7 @@ function render() {
   }
   refreshShown();
   renderPager();
+  reactionBar.hidden = session.state === "ended";
   showStatus();
   showCountdown();
 }
@@ -310,4 +322,36 @@ function refreshShown() {
 function showSessionGone() {
   session = { state: "ended", questions: [], mode: "presenter" };
   render();
+}
+
+// -- reactions -----------------------------------------------------------------------------
+// Never stored and never re-sent: a reaction that cannot go now is simply not sent.
+reactionBar.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-reaction]");
+  if (!button) return;
+  reactionNumber += 1;
+  const id = `reaction-${reactionNumber}`;
+  if (socket.send({ type: "reaction", reaction: button.dataset.reaction, id })) {
+    sentReactions.set(id, button);
+  } else {
+    showReactionStatus(t("reaction_offline"), "error");
+  }
+});
+
+function confirmReaction(button) {
+  button.dataset.sent = "true";
+  setTimeout(() => { delete button.dataset.sent; }, 700); // the pop's length (phone.css)
+  showReactionStatus(t("reaction_sent", { name: button.querySelector(".sr-only").textContent }), "sent");
+}
+
+function onReactionError(message) {
+  sentReactions.delete(message.id);
+  showReactionStatus(message.code === "rate_limited" ? t("reaction_slow") : t("reaction_failed"), "error");
+}
+
+function showReactionStatus(text, state) {
+  reactionStatus.textContent = text;
+  reactionStatus.dataset.state = state;
+  clearTimeout(reactionStatusTimer);
+  reactionStatusTimer = setTimeout(() => { reactionStatus.textContent = ""; }, 2500);
 }

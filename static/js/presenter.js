@@ -41,6 +41,8 @@ reconnecting(socketUrl(body.dataset.wsPath), {
       countdowns.update(session);
       if (Number.isInteger(message.connected)) connected = message.connected;
       render();
+    } else if (message.type === "reactions") {
+      showReactions(message.counts);
     }
   },
   onStatus(status) {
@@ -145,6 +147,39 @@ $("results").addEventListener("click", async (event) => {
   // a story or Q&A post: hide or show it; approve a post, mark it answered
   await post(`${api}/moderation`, { item: button.dataset.item, [button.dataset.change]: button.dataset.to === "true" });
 });
+
+// -- reactions -----------------------------------------------------------------------------
+// Each reaction rises and fades. A room tapping at once would put hundreds of elements on a
+// projector laptop: beyond MAX_FLOATING on screen the rest are only counted in the tally.
+const MAX_FLOATING = 30;
+const reactionLayer = $("reaction-layer");
+const tally = $("reaction-tally");
+const calm = matchMedia("(prefers-reduced-motion: reduce)");
+
+function showReactions(counts) {
+  for (const [name, count] of Object.entries(counts)) {
+    const item = tally.querySelector(`li[data-reaction="${CSS.escape(name)}"]`);
+    if (!item || !Number.isInteger(count) || count < 1) continue;
+    const total = item.querySelector(".tally-count");
+    const sum = Number(total.dataset.total || 0) + count;
+    total.dataset.total = String(sum);
+    total.textContent = number.format(sum);
+    if (!calm.matches) float(item.dataset.emoji, count);
+  }
+  tally.hidden = !calm.matches; // with reduced motion a quiet tally stands in for the floating
+}
+
+function float(emoji, count) {
+  const room = Math.min(count, MAX_FLOATING - reactionLayer.childElementCount);
+  for (let i = 0; i < room; i += 1) {
+    const floater = h("span", { class: "floater", text: emoji });
+    floater.style.insetInlineStart = `${5 + Math.random() * 20}%`;
+    floater.style.animationDelay = `${Math.random() * 0.6}s`; // a burst rises as a stream
+    floater.addEventListener("animationend", () => floater.remove());
+    setTimeout(() => floater.remove(), 5000); // in case no animation runs at all
+    reactionLayer.append(floater);
+  }
+}
 
 // -- controls ------------------------------------------------------------------------------
 async function post(url, payload) {
