@@ -51,6 +51,15 @@ function takeOver(form) {
     const value = kind.read(form, q);
     if (value !== null) submit(q, value);
   };
+  if (!kind.itemized) { // what is typed here before the socket's state replaces this form is kept
+    const keepDraft = () => {
+      const value = kind.read(form, q);
+      if (value !== null) drafts[q.id] = value;
+    };
+    keepDraft();
+    form.addEventListener("input", keepDraft);
+    form.addEventListener("change", keepDraft);
+  }
   if (kind.sendsOnChange) form.addEventListener("change", send);
   form.addEventListener("submit", (event) => {
     if (!socket.isOpen()) return;

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx2
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Route, expect
 
 from ..client import Organizer, wait_until
 from ..conftest import RunningServer
 from .conftest import (
+    PHONE,
     ErrorWatch,
     axe_violations,
     control,
     create,
+    new_page,
     next_question,
     open_phone,
     open_presenter,
+    results,
 )
 
 ONE_QUESTION = [{"kind": "single_choice", "prompt": "Coffee or tea?", "options": ["Coffee", "Tea"]}]
@@ -156,3 +161,36 @@ async def test_reloading_the_phone_after_the_end_shows_a_thank_you(server: Runni
             assert r.status_code == 410
             assert "Diese Sitzung ist beendet" in r.text
             assert phone.get("/j/00000001").status_code == 404
+
+
+async def test_a_story_typed_before_the_script_takes_over_is_kept_and_sent(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
+    """On a slow phone the server's form shows first; what is typed there survives the
+    moment the script replaces it with its own, and is what gets sent."""
+    questions = [{"kind": "open_text", "prompt": "Tell us a story"}]
+    session = await create(server, questions=questions, mode="self_paced")
+    _, phone = await new_page(browser, js_errors, **PHONE)
+    script_held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold_script(route: Route) -> None:
+        script_held.set()
+        await release.wait()
+        await route.continue_()
+
+    await phone.route("**/static/js/phone.js", hold_script)
+    await phone.goto(session["join_url"], wait_until="commit")  # "load" waits for the script
+    await asyncio.wait_for(script_held.wait(), 10)
+    await phone.get_by_label("Tell us a story").fill("Written before the script ran")
+    release.set()
+    await expect(phone.locator("body")).to_have_attribute("data-connection", "open")
+    await expect(phone.locator("form[data-server]")).to_have_count(0)  # the script's form now
+    await expect(phone.get_by_label("Tell us a story")).to_have_value(
+        "Written before the script ran"
+    )
+    await phone.get_by_role("button", name="Send answer").click()
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+    found = await results(server, session["id"])
+    assert [i["text"] for i in found["q1"]["result"]["items"]] == ["Written before the script ran"]
+    assert js_errors.errors == []
