@@ -15,6 +15,7 @@ from .models import (
     ControlRequest,
     CreateSessionRequest,
     ModerationRequest,
+    SettingsRequest,
     parse_answer,
     parse_json,
     parse_model,
@@ -128,6 +129,8 @@ async def create_session(request: Request) -> JSONResponse:
     created = await request.state.store.create_session(
         title=title, mode=mode, template_id=body.template, questions=questions
     )
+    if body.profanity_filter:
+        await request.state.store.set_profanity_filter(created.id, True)
     base = request.state.settings.base_url
     return JSONResponse(
         {
@@ -158,6 +161,16 @@ async def control(request: Request) -> JSONResponse:
         if question["id"] == body.question:  # start, restart or forget its countdown timer
             hub.follow_countdown(info.id, question["id"], question["seconds_left"])
     return JSONResponse(shown)
+
+
+async def settings(request: Request) -> JSONResponse:
+    """Change a running session's settings; its screens and phones redraw at once."""
+    info = await _session(request)
+    body = parse_model(SettingsRequest, await read_json(request))
+    await request.state.store.set_profanity_filter(info.id, body.profanity_filter)
+    await request.state.hub.session_changed(info.id, [q.id for q in info.questions])
+    updated = await request.state.store.session(info.id)
+    return JSONResponse(session_json(updated, request.state.settings.base_url))
 
 
 async def moderate(request: Request) -> JSONResponse:

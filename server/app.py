@@ -51,6 +51,7 @@ def routes() -> list[BaseRoute]:
         Route(sid, api.get_session),
         Route(f"{sid}/control", api.control, methods=["POST"]),
         Route(f"{sid}/moderation", api.moderate, methods=["POST"]),
+        Route(f"{sid}/settings", api.settings, methods=["POST"]),
         Route(f"{sid}/results", api.results),
         Route(f"{sid}/responses", api.answer, methods=["POST"]),
         Route(f"{sid}/export", api.export_results),

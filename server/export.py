@@ -13,7 +13,8 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]  # ships no type hints
 from starlette.responses import Response
 
-from .kinds import readable
+from . import profanity
+from .kinds import Question, kind_of, readable
 from .store import ExportRow, SessionInfo
 from .surveys import slugify
 
@@ -32,6 +33,7 @@ COLUMNS = (
     "answer_value",
     "answered_at",
     "hidden",
+    "filtered",  # the session's language filter hides it from the room
 )
 # A spreadsheet runs a cell as a formula when it starts with one of these (OWASP, CWE-1236).
 _FORMULA = "=+-@"
@@ -72,9 +74,14 @@ def records(info: SessionInfo, rows: list[ExportRow], exported_at: str) -> list[
                 "answer_value": row.value,
                 "answered_at": row.answered_at,
                 "hidden": row.hidden,
+                "filtered": info.profanity_filter and _caught(q, row.value),
             }
         )
     return out
+
+
+def _caught(q: Question, value: Any) -> bool:
+    return kind_of(q.kind).free_text and profanity.caught(readable(q, value))
 
 
 def _segments(rows: list[ExportRow]) -> dict[int, str]:
@@ -108,6 +115,7 @@ def to_csv(recs: list[dict[str, Any]]) -> bytes:
             **rec,
             "answer_value": _raw(rec["answer_value"]),
             "hidden": "yes" if rec["hidden"] else "no",
+            "filtered": "yes" if rec["filtered"] else "no",
         }
         writer.writerow([safe_cell(str(cells[c])) for c in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -136,7 +144,7 @@ def to_xlsx(recs: list[dict[str, Any]]) -> bytes:
                 sheet.write_datetime(r, col, _naive_utc(value), when)
             elif name == "question_no":
                 sheet.write_number(r, col, value)
-            elif name == "hidden":
+            elif name in ("hidden", "filtered"):
                 sheet.write_boolean(r, col, value)
             else:
                 sheet.write_string(r, col, _raw(value) if name == "answer_value" else str(value))

@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InvalidAnswerId, InvalidRequest, InvalidValue, MalformedJson
+from .kinds import KINDS
 from .surveys import Mode, QuestionList, describe_validation_error
 
 QuestionId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -18,6 +19,14 @@ QuestionId = Annotated[str, Field(min_length=1, max_length=64)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _by_kind(doc: str) -> str:
+    """One line per question kind, from the kind's own module (its `value_doc` or
+    `result_doc`): the contract is written where the kind is."""
+    return "By the question's kind:\n" + "\n".join(
+        f"- {name}: {getattr(kind, doc)}" for name, kind in KINDS.items()
+    )
 
 
 def _given(field: str, json_type: str) -> dict[str, Any]:
@@ -47,6 +56,9 @@ class CreateSessionRequest(_Model):
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     mode: Mode | None = None
     questions: QuestionList | None = None
+    profanity_filter: bool = Field(
+        default=False, description="switch the language filter on from the start"
+    )
 
     @model_validator(mode="after")
     def _template_or_questions(self) -> CreateSessionRequest:
@@ -132,7 +144,7 @@ class ModerationRequest(_Model):
 class AnswerRequest(_Model):
     id: UUID
     question: QuestionId
-    value: Any = Field(json_schema_extra={"description": "see the README for each kind"})
+    value: Any = Field(json_schema_extra={"description": _by_kind("value_doc")})
 
 
 class AnswerMessage(AnswerRequest):
@@ -172,6 +184,17 @@ class JoinResponse(_Model):
 
 class AnswerResponse(_Model):
     status: Literal["accepted", "duplicate"]
+    item: str | None = Field(default=None, description="a Q&A post's item id")
+
+
+class SettingsRequest(_Model):
+    """Session settings the organizer may change while it runs."""
+
+    profanity_filter: bool = Field(
+        description="hide participants' words that the English or German word list catches "
+        "(stories, word-cloud words, Q&A posts) from the screen and the phones; they stay "
+        "in the store and are marked in exports"
+    )
 
 
 class OkResponse(_Model):
@@ -188,7 +211,7 @@ class QuestionResult(_Model):
     id: str
     kind: str
     responses: int
-    result: dict[str, Any]
+    result: dict[str, Any] = Field(json_schema_extra={"description": _by_kind("result_doc")})
 
 
 class ResultsResponse(_Model):
@@ -206,6 +229,7 @@ class QuestionOut(BaseModel):
     prompt: str
     state: Literal["pending", "open", "locked"]
     results_visible: bool
+    results_shared: bool = Field(description="the phones see the results too")
     deadline: str | None = Field(
         description="when a countdown locks the question (ISO 8601, UTC); null: no countdown"
     )
@@ -226,6 +250,7 @@ class SessionResponse(_Model):
     current_question: str | None
     created_at: str
     join_url: str
+    profanity_filter: bool
     questions: list[QuestionOut]
 
 

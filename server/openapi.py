@@ -16,6 +16,7 @@ _MODELS: list[type[BaseModel]] = [
     m.CreateSessionRequest,
     m.ControlRequest,
     m.ModerationRequest,
+    m.SettingsRequest,
     m.AnswerRequest,
     m.ErrorResponse,
     m.CreatedSessionResponse,
@@ -163,9 +164,18 @@ def spec() -> dict[str, Any]:
                     params=sid,
                 )
             },
+            "/api/sessions/{session_id}/settings": {
+                "post": _op(
+                    "Change a running session's settings (the language filter)",
+                    {"200": _json(_ref(m.SessionResponse))},
+                    body=m.SettingsRequest,
+                    security=presenter,
+                    params=sid,
+                )
+            },
             "/api/sessions/{session_id}/moderation": {
                 "post": _op(
-                    "Hide or show an open-text answer",
+                    "Hide or show a story or Q&A post; approve or mark a post answered",
                     {"200": _json(_ref(m.OkResponse))},
                     body=m.ModerationRequest,
                     security=presenter,

@@ -51,6 +51,7 @@ def session_json(
         "current_question": info.current_question,
         "created_at": info.created_at,
         "join_url": join_url(base_url, info.code),
+        "profanity_filter": info.profanity_filter,
         "questions": questions,
     }
 

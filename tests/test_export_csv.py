@@ -39,6 +39,7 @@ def record(
         "answer_value": answer if value is None else value,
         "answered_at": "2026-01-02T03:04:00Z",
         "hidden": False,
+        "filtered": False,
     }
 
 

@@ -15,6 +15,7 @@ from server import errors
 from server.config import ROOT
 from server.errors import TemplateError, TrifectaError
 from server.kinds import KINDS, Kind, Question, QuestionSpecs, questions_from_specs, validate_value
+from server.models import AnswerRequest, QuestionResult
 from server.surveys import parse_template
 
 README = (ROOT / "README.md").read_text()
@@ -53,6 +54,10 @@ def test_every_kind_has_its_module_script_partial_and_readme_row(kind: Kind[typi
         assert export in source, (script.name, export)
     assert f'"./{kind.name}.js"' in (JS_KINDS / "index.js").read_text()
     assert (PARTIALS / f"{kind.name}.html").is_file()
+    openapi_value = AnswerRequest.model_json_schema()["properties"]["value"]["description"]
+    openapi_result = QuestionResult.model_json_schema()["properties"]["result"]["description"]
+    assert f"- {kind.name}: {kind.value_doc}" in openapi_value
+    assert f"- {kind.name}: {kind.result_doc}" in openapi_result
     assert re.search(rf"^\| `{kind.name}` \|", README, re.M), f"README has no row for {kind.name}"
 
 

@@ -20,11 +20,13 @@ from server.kinds import (
     StoredAnswer,
     TextConfig,
     UnknownKind,
+    public_result,
     question_json,
     questions_from_specs,
     tally,
     validate_value,
 )
+from server.profanity import caught
 from server.store.codec import decode_question, encode_question
 
 SINGLE = Question(
@@ -119,10 +121,26 @@ def test_open_text_items_keep_hidden_flag_in_arrival_order() -> None:
     result = tally(TEXT, [StoredAnswer(7, "b", True), StoredAnswer(3, "a")])
     assert result == {
         "items": [
-            {"id": "3", "text": "a", "hidden": False},
-            {"id": "7", "text": "b", "hidden": True},
+            {"id": "3", "text": "a", "hidden": False, "filtered": False},
+            {"id": "7", "text": "b", "hidden": True, "filtered": False},
         ]
     }
+
+
+def test_the_language_filter_marks_stories_and_leaves_words_out_of_the_cloud() -> None:
+    stories = [StoredAnswer(1, "We never agreed on the goal"), StoredAnswer(2, "This is shit")]
+    result = tally(TEXT, stories, caught)
+    assert [i["filtered"] for i in result["items"]] == [False, True]
+    assert [i["text"] for i in public_result(TEXT, result)["items"]] == [
+        "We never agreed on the goal"
+    ]
+    cloud = questions_from_specs(
+        [KINDS["word_cloud"].spec.model_validate(KINDS["word_cloud"].examples.question)]
+    )[0]
+    words = [StoredAnswer(1, ["time", "Scheiße"]), StoredAnswer(2, ["Time", "Kimme"])]
+    assert tally(cloud, words, caught) == {"words": [{"text": "time", "count": 2}], "filtered": 2}
+    assert tally(cloud, words)["filtered"] == 0  # the filter is off
+    assert not caught("Scunthorpe") and not caught("Analyse der Daten")  # whole words only
 
 
 LEGACY_DEFINITIONS = [  # as the store kept questions before kinds had configs (flat)
@@ -197,7 +215,8 @@ def test_word_cloud_counts_a_word_however_it_is_typed_once_per_answer() -> None:
             {"text": "time", "count": 2},
             {"text": "flow", "count": 1},
             {"text": "unclear goals", "count": 1},
-        ]
+        ],
+        "filtered": 0,
     }  # "the" is an English stop word
 
 

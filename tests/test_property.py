@@ -354,6 +354,7 @@ class TallyMachine(RuleBasedStateMachine):
                 "answered": False,
                 "hidden": False,
                 "pending": False,
+                "filtered": False,
             }
             for item, (_, text) in self.posts.items()
         ]
@@ -383,7 +384,7 @@ def naive_result(question: str, values: list[Any]) -> dict[str, Any]:
             }
         }
     if kind == "open_text":
-        return {"items": [{"text": text, "hidden": False} for text in values]}
+        return {"items": [{"text": text, "hidden": False, "filtered": False} for text in values]}
     if kind == "nps":
         promoters = sum(v >= 9 for v in values)
         detractors = sum(v <= 6 for v in values)
@@ -411,7 +412,7 @@ def naive_result(question: str, values: list[Any]) -> dict[str, Any]:
             for word in {" ".join(w.split()).casefold() for w in words}:
                 counts[word] = counts.get(word, 0) + 1
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return {"words": [{"text": text, "count": n} for text, n in ordered]}
+        return {"words": [{"text": text, "count": n} for text, n in ordered], "filtered": 0}
     if kind == "qa":
         return {"items": []}  # posts and votes are counted apart: TallyMachine.naive_qa
     raise AssertionError(f"add a naive recount of {kind!r} here")

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from .base import (
+    Caught,
     Choice,
     Examples,
     FormFields,
@@ -217,14 +218,16 @@ def readable(q: Question, value: JsonValue) -> str:
     return kind.readable(kind.of(q), value)
 
 
-def tally(q: Question, answers: Iterable[StoredAnswer]) -> JsonValue:
+def tally(q: Question, answers: Iterable[StoredAnswer], caught: Caught | None = None) -> JsonValue:
     """The result of a question: the sum of what each current answer contributes, shaped
-    by its kind. (Kept in the write transaction later, replacing an answer will subtract
-    its old contribution and add the new one.)"""
+    by its kind, with what the session's language filter (`caught`) catches marked. (Kept
+    in the write transaction later, replacing an answer will subtract its old
+    contribution and add the new one.)"""
     kind = kind_of(q.kind)
     config = kind.of(q)
     current = list(answers)
     sums = Sums()
     for answer in current:
         sums.update(kind.contribution(config, answer.value))  # update keeps negative totals
-    return kind.result(config, sums, current)
+    result = kind.result(config, sums, current)
+    return kind.filtered(config, result, caught) if caught is not None else result

@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 JsonValue = Any  # a value that json.dumps accepts
 Sums = Counter[str]  # named totals of a question's answers: what each answer adds
 FormFields = Mapping[str, Sequence[str]]  # an urlencoded form: each name with its values
+Caught = Callable[[str], bool]  # the language filter: whether it hides this text
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -108,7 +109,12 @@ class Kind(Generic[C]):
     # Codes checked against what is stored (in the write transaction), so only once the
     # question's own state (locked, not open) has let the answer through
     stored_codes: ClassVar[tuple[str, ...]] = ()
+    # Whether its answers are participants' own words, which the language filter reads
+    free_text: ClassVar[bool] = False
     examples: ClassVar[Examples]
+    # The public contract in a line each, for the OpenAPI description
+    value_doc: ClassVar[str]
+    result_doc: ClassVar[str]
 
     def config(self, spec: Any) -> C:
         """The config of a question from its validated spec."""
@@ -155,6 +161,11 @@ class Kind(Generic[C]):
         """For a kind that keeps every post as an item (Q&A), how the store keeps them;
         None for a kind with one current answer per participant."""
         return None
+
+    def filtered(self, config: C, result: JsonValue, caught: Caught) -> JsonValue:
+        """The result with what the session's language filter catches marked (items) or
+        left out (counted words): only kinds with `free_text` have anything to filter."""
+        return result
 
     def public_result(self, config: C, result: JsonValue) -> JsonValue:
         """The result as the room may see it (phones, the audience screen): what the

@@ -77,6 +77,8 @@ class _Choosing(Kind[ChoiceConfig]):
 
 class SingleChoice(_Choosing):
     name = "single_choice"
+    value_doc = 'an option id: "learner"'
+    result_doc = '{"counts": {option_id: n}}'
     spec = SingleChoiceSpec
     codes = ("invalid_value", "unknown_option")
     examples = Examples(
@@ -122,6 +124,8 @@ class SingleChoice(_Choosing):
 
 class MultipleChoice(_Choosing):
     name = "multiple_choice"
+    value_doc = 'distinct option ids, at most max_choices: ["time", "tools"]'
+    result_doc = '{"counts": {option_id: n}}'
     spec = MultipleChoiceSpec
     codes = ("invalid_value", "unknown_option", "duplicate_choice", "too_many_choices")
     examples = Examples(

@@ -112,6 +112,8 @@ class Grid2x2(Kind[GridConfig]):
     spec = GridSpec
     config_type = GridConfig
     codes = ("invalid_value", "unknown_item", "out_of_range")
+    value_doc = '{item_id: {"x": int, "y": int}} within each axis; items may be skipped'
+    result_doc = '{"items": {id: {"n", "x_mean", "y_mean", "x_sd", "y_sd"}}}'
     examples = Examples(
         question={
             "kind": "grid_2x2",

@@ -37,6 +37,11 @@ class Nps(Kind[NpsConfig]):
     spec = NpsSpec
     config_type = NpsConfig
     codes = ("invalid_value", "out_of_range")
+    value_doc = "a whole number from 0 to 10"
+    result_doc = (
+        '{"n", "score" (-100..100), "promoters", "passives", "detractors", '
+        '"counts": {"0": n, ..., "10": n}}'
+    )
     examples = Examples(
         question={
             "kind": "nps",

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from ..errors import InvalidValue, TextTooLong
 from .base import (
+    Caught,
     Examples,
     FormFields,
     JsonValue,
@@ -38,6 +39,9 @@ class OpenText(Kind[TextConfig]):
     spec = OpenTextSpec
     config_type = TextConfig
     codes = ("invalid_value", "text_too_long")
+    free_text = True
+    value_doc = "a string of at most max_length characters with something visible"
+    result_doc = '{"items": [{"id", "text", "hidden", "filtered"}]} in arrival order'
     examples = Examples(
         question={"kind": "open_text", "prompt": "Tell us a story", "max_length": 50},
         valid=("We never agreed what success looks like", "لم نتفق أبدا 🙂", "x" * 50),
@@ -85,12 +89,16 @@ class OpenText(Kind[TextConfig]):
         items = sorted(answers, key=lambda a: a.response_id)
         return {
             "items": [
-                {"id": str(a.response_id), "text": a.value, "hidden": a.hidden} for a in items
+                {"id": str(a.response_id), "text": a.value, "hidden": a.hidden, "filtered": False}
+                for a in items
             ]
         }
 
+    def filtered(self, config: TextConfig, result: JsonValue, caught: Caught) -> JsonValue:
+        return {"items": [{**i, "filtered": caught(i["text"])} for i in result["items"]]}
+
     def public_result(self, config: TextConfig, result: JsonValue) -> JsonValue:
-        return {"items": [i for i in result["items"] if not i["hidden"]]}
+        return {"items": [i for i in result["items"] if not i["hidden"] and not i["filtered"]]}
 
 
 OPEN_TEXT = OpenText()

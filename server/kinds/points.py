@@ -55,6 +55,11 @@ class Points(Kind[PointsConfig]):
     spec = PointsSpec
     config_type = PointsConfig
     codes = ("invalid_value", "unknown_option", "out_of_range", "over_budget")
+    value_doc = "{option_id: whole number >= 0} adding up to at most budget"
+    result_doc = (
+        '{"budget", "options": {id: {"total", "mean" (over all who answered), '
+        '"n" (who gave it more than 0)}}}'
+    )
     examples = Examples(
         question={
             "kind": "points",

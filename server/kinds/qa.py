@@ -18,6 +18,7 @@ from pydantic import Field
 
 from ..errors import InvalidValue, TextTooLong
 from .base import (
+    Caught,
     Examples,
     FormFields,
     ItemRules,
@@ -53,6 +54,12 @@ class Qa(Kind[QaConfig]):
     config_type = QaConfig
     codes = ("invalid_value", "text_too_long", "unknown_item", "own_question", "too_many_posts")
     stored_codes = ("unknown_item", "own_question", "too_many_posts")
+    free_text = True
+    value_doc = 'a post {"ask": text}, or a vote {"upvote": item_id} / {"unvote": item_id}'
+    result_doc = (
+        '{"items": [{"id", "text", "votes", "answered", "hidden", "pending", "filtered"}]}, '
+        "most votes first, then newest"
+    )
     examples = Examples(
         question={"kind": "qa", "prompt": "What do you want to ask the sponsor?", "max_length": 60},
         valid=(
@@ -139,14 +146,18 @@ class Qa(Kind[QaConfig]):
                 "answered": "answered" in a.marks,
                 "hidden": a.hidden,
                 "pending": "pending" in a.marks,
+                "filtered": False,
             }
             for a in posts
         ]
         items.sort(key=lambda item: (-item["votes"], -int(item["id"])))  # then newest first
         return {"items": items}
 
+    def filtered(self, config: QaConfig, result: JsonValue, caught: Caught) -> JsonValue:
+        return {"items": [{**i, "filtered": caught(i["text"])} for i in result["items"]]}
+
     def public_result(self, config: QaConfig, result: JsonValue) -> JsonValue:
-        shown = [i for i in result["items"] if not i["hidden"] and not i["pending"]]
+        shown = [i for i in result["items"] if not (i["hidden"] or i["pending"] or i["filtered"])]
         return {"items": shown}
 
 

@@ -60,6 +60,11 @@ class Ranking(Kind[RankingConfig]):
     spec = RankingSpec
     config_type = RankingConfig
     codes = ("invalid_value", "unknown_item", "duplicate_item", "ranking_length")
+    value_doc = "distinct item ids, first place first, exactly max_rank of them"
+    result_doc = (
+        '{"items": {id: {"n", "mean_rank", "points" (Borda: first of k gets k), '
+        '"positions": {"1": n, ...}}}}'
+    )
     examples = Examples(
         question={
             "kind": "ranking",

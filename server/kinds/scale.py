@@ -66,6 +66,8 @@ class Scale(Kind[ScaleConfig]):
     spec = ScaleSpec
     config_type = ScaleConfig
     codes = ("invalid_value", "unknown_statement", "out_of_range")
+    value_doc = "{statement_id: integer in min..max}; a statement left out is a skip"
+    result_doc = '{"statements": {id: {"n", "mean", "counts": {"1": n, ...}}}}'
     examples = Examples(
         question={
             "kind": "scale",

@@ -20,6 +20,7 @@ from pydantic import Field, field_validator
 
 from ..errors import InvalidValue, TooManyWords, WordTooLong
 from .base import (
+    Caught,
     Examples,
     FormFields,
     JsonValue,
@@ -70,6 +71,9 @@ class WordCloud(Kind[WordsConfig]):
     spec = WordCloudSpec
     config_type = WordsConfig
     codes = ("invalid_value", "too_many_words", "word_too_long")
+    free_text = True
+    value_doc = "1 to max_words words or short phrases of at most 25 characters each"
+    result_doc = '{"words": [{"text", "count"}] most frequent first, "filtered": n}'
     examples = Examples(
         question={
             "kind": "word_cloud",
@@ -132,7 +136,13 @@ class WordCloud(Kind[WordsConfig]):
     def result(self, config: WordsConfig, sums: Sums, answers: Sequence[StoredAnswer]) -> JsonValue:
         words = [(key[len(_WORD) :], n) for key, n in sums.items() if key.startswith(_WORD) and n]
         words.sort(key=lambda w: (-w[1], w[0]))
-        return {"words": [{"text": text, "count": n} for text, n in words]}
+        return {"words": [{"text": text, "count": n} for text, n in words], "filtered": 0}
+
+    def filtered(self, config: WordsConfig, result: JsonValue, caught: Caught) -> JsonValue:
+        """Caught words leave the cloud; how many answers' words were left out is kept."""
+        kept = [w for w in result["words"] if not caught(w["text"])]
+        gone = sum(w["count"] for w in result["words"]) - sum(w["count"] for w in kept)
+        return {"words": kept, "filtered": gone}
 
 
 WORD_CLOUD = WordCloud()

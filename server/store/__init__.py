@@ -68,6 +68,7 @@ class SessionInfo:
     created_at: str
     questions: tuple[Question, ...]
     question_states: dict[str, QuestionState]
+    profanity_filter: bool = False  # participants' words that the filter catches are hidden
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -139,6 +140,10 @@ class Store(Protocol):
         countdown, end). `countdown` opens the question until `seconds` from now: the
         deadline is stored, and answers after it are refused as if it were locked. `open`
         and `lock` clear a countdown; `goto` and the results actions leave it running."""
+
+    async def set_profanity_filter(self, session_id: str, on: bool) -> None:
+        """Switch the session's language filter on or off (it applies at once, also to
+        answers stored before)."""
 
     async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
         """Hide or show a story or Q&A post, mark a post answered, approve a pending one;

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select, u
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
+from .. import profanity
 from ..errors import (
     InvalidRequest,
     NotFound,
@@ -207,6 +208,7 @@ class SqliteStore:
             row.created_at,
             self._definitions[session_id],
             states,
+            bool(row.profanity_filter),
         )
 
     async def live_session_by_code(self, code: str) -> str | None:
@@ -256,6 +258,9 @@ class SqliteStore:
         self, session_id: str, action: str, question_id: str | None, seconds: int | None = None
     ) -> None:
         await self._write("control", (session_id, action, question_id, seconds))
+
+    async def set_profanity_filter(self, session_id: str, on: bool) -> None:
+        await self._write("profanity_filter", (session_id, on))
 
     async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
         question_id: str = await self._write("moderate", (session_id, item_id, changes))
@@ -313,6 +318,7 @@ class SqliteStore:
         by_question: dict[str, list[StoredAnswer]] = {q.id: [] for q in wanted}
         for qid, response_id, value, hidden in conn.execute(query):
             by_question[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden)))
+        caught = profanity.caught if info.profanity_filter else None
         itemized = [q.id for q in wanted if item_rules(q) is not None]
         posts = _read_items(conn, session_id, itemized, by_question) if itemized else {}
         return {
@@ -320,7 +326,7 @@ class SqliteStore:
                 "id": q.id,
                 "kind": q.kind,
                 "responses": posts.get(q.id, len(by_question[q.id])),
-                "result": tally(q, by_question[q.id]),
+                "result": tally(q, by_question[q.id], caught),
             }
             for q in wanted
         }
@@ -822,7 +828,16 @@ def _moderate(conn: Connection, session_id: str, item_id: int, changes: Moderati
     return str(item.question_id)
 
 
+def _profanity_filter(conn: Connection, session_id: str, on: bool) -> None:
+    found = conn.execute(
+        update(sessions).where(sessions.c.id == session_id).values(profanity_filter=on)
+    )
+    if found.rowcount == 0:
+        raise NotFound(f"no session {session_id!r}")
+
+
 _OPERATIONS: dict[str, Any] = {
+    "profanity_filter": _profanity_filter,
     "setting": _setting,
     "join": _join,
     "create_session": _create_session,

@@ -81,6 +81,7 @@ function onMessage(message) {
     for (const item of outbox.pending()) socket.send({ type: "answer", ...item });
   } else if (message.type === "session") {
     session = message.session;
+    forgetUnsharedResults();
     announceEnd(countdowns.update(session));
     render();
   } else if (message.type === "results") {
@@ -310,6 +311,13 @@ function questionForm(q) {
   });
   const holder = h("section", { class: "phone-results", "aria-label": t("room_results"), hidden: true });
   return h("div", { class: "question-view" }, form, holder);
+}
+
+/** The facilitator took results back: the phone stops showing them at once. */
+function forgetUnsharedResults() {
+  for (const q of questions()) {
+    if (!q.results_shared && !kindOf(q.kind).itemized) delete shared[q.id];
+  }
 }
 
 /** New results or own posts: redraw what the room shows without touching what is typed. */

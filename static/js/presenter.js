@@ -11,6 +11,7 @@ const api = body.dataset.api;
 const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
 const $ = (id) => document.getElementById(id);
+const filterSwitch = $("language-filter");
 
 let session = null;
 let connected = 0; // phones connected to this server right now
@@ -58,6 +59,7 @@ function current() {
 
 function render() {
   if (!session) return;
+  filterSwitch.checked = Boolean(session.profanity_filter);
   const question = current();
   const ended = session.state === "ended";
   $("start-slide").hidden = ended || Boolean(question);
@@ -94,10 +96,13 @@ function updateButtons(question) {
   const show = $("results-button");
   lock.disabled = show.disabled = !question;
   for (const control of $("countdown-form").elements) control.disabled = !question;
+  $("share-button").hidden = true;
   if (!question) return;
   lock.textContent = question.state === "open" ? t("lock") : t("open");
   show.textContent = question.results_visible ? t("hide_results") : t("show_results");
   show.setAttribute("aria-pressed", String(!question.results_visible));
+  // shown on the screen while voting, the results reach the phones only when revealed
+  $("share-button").hidden = !question.results_visible || question.results_shared;
 }
 
 // -- countdown -----------------------------------------------------------------------------
@@ -223,6 +228,19 @@ function toggleResults() {
   if (question) control(question.results_visible ? "hide_results" : "show_results", question.id);
 }
 
+/** Results the screen shows while voting go to the phones too (show_results shares). */
+function shareResults() {
+  const question = current();
+  if (question) control("show_results", question.id);
+}
+
+// -- language filter -----------------------------------------------------------------------
+filterSwitch.addEventListener("change", async () => {
+  const updated = await post(`${api}/settings`, { profanity_filter: filterSwitch.checked });
+  if (updated && updated.questions) { session = updated; render(); }
+  filterSwitch.blur(); // the clicker's keys go to the page again
+});
+
 function toggleOverlay(id, show) {
   const overlay = $(id);
   const visible = show === undefined ? overlay.hidden : show;
@@ -238,7 +256,7 @@ function toggleFullscreen() {
 }
 
 const actions = {
-  next: () => step(1), prev: () => step(-1), lock: toggleLock, results: toggleResults,
+  next: () => step(1), prev: () => step(-1), lock: toggleLock, results: toggleResults, share: shareResults,
   qr: () => toggleOverlay("qr-overlay"), help: () => toggleOverlay("help"),
   blank: toggleBlank, fullscreen: toggleFullscreen,
 };

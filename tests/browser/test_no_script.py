@@ -140,3 +140,35 @@ async def test_the_newer_kinds_are_answered_without_javascript(
     assert found["q2"]["result"]["items"]["gamma"]["positions"] == {"1": 1, "2": 0}
     assert found["q2"]["result"]["items"]["alpha"]["points"] == 1
     await context.close()
+
+
+async def test_a_phone_without_javascript_asks_and_votes_but_not_for_its_own_post(
+    server: RunningServer, browser: Browser
+) -> None:
+    session = await create(
+        server, mode="self_paced", questions=[{"kind": "qa", "prompt": "Ask away"}]
+    )
+    pages = []
+    for _ in range(2):
+        context = await browser.new_context(**PHONE, java_script_enabled=False)
+        pages.append(await context.new_page())
+    asker, voter = pages
+    await asker.goto(session["join_url"])
+    await asker.get_by_label("Ask away").fill("Wer entscheidet über das Ziel?")
+    await asker.get_by_role("button", name="Ask").tap()
+    await expect(asker.locator(".qa-item")).to_contain_text("Your question")
+    await expect(asker.locator("button.vote")).to_have_count(0)  # no vote for one's own
+
+    await voter.goto(session["join_url"])
+    await voter.get_by_role("button", name="0 votes").tap()
+    await expect(voter.get_by_role("button", name="1 vote")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    await voter.get_by_role("button", name="1 vote").tap()  # takes the vote back
+    await expect(voter.get_by_role("button", name="0 votes")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    await voter.get_by_role("button", name="0 votes").tap()
+
+    found = (await results(server, session["id"]))["q1"]["result"]["items"]
+    assert [(i["text"], i["votes"]) for i in found] == [("Wer entscheidet über das Ziel?", 1)]

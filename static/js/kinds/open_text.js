@@ -35,7 +35,7 @@ export function present(holder, question, data, { t, controls = true }) {
   for (const item of [...items].reverse()) { // newest first
     const id = String(item.id);
     const card = known.get(id);
-    if (!card || card.dataset.hidden !== String(Boolean(item.hidden))) {
+    if (!card || card.dataset.hidden !== String(Boolean(item.hidden)) || card.dataset.filtered !== String(Boolean(item.filtered))) {
       const fresh = storyCard(item, Boolean(card), t, controls);
       if (card) card.replaceWith(fresh); else list.prepend(fresh);
     }
@@ -47,9 +47,12 @@ export function present(holder, question, data, { t, controls = true }) {
 
 function storyCard(item, seen, t, controls) {
   const hidden = Boolean(item.hidden);
-  const card = h("li", { class: `story${hidden ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id, "data-hidden": String(hidden) });
+  const filtered = Boolean(item.filtered);
+  const card = h("li", { class: `story${hidden || filtered ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id,
+    "data-hidden": String(hidden), "data-filtered": String(filtered) });
   if (hidden) card.append(h("p", { class: "story-text muted", text: t("story_hidden") }));
-  else card.append(h("p", { class: "story-text", text: item.text }));
+  else if (filtered) card.append(h("p", { class: "story-text muted", text: t("story_filtered") }));
+  else card.append(h("p", { class: "story-text", dir: "auto", text: item.text }));
   if (!controls) return card;
   card.append(h("button", { type: "button", class: "moderate", "data-item": item.id, "data-change": "hidden",
     "data-to": String(!hidden), text: hidden ? t("story_show") : t("story_hide") }));

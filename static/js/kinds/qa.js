@@ -92,9 +92,12 @@ export function read(form) {
   return text ? { ask: text } : null;
 }
 
-/** Most votes first or newest first (the facilitator's pick, kept per question); posts
- *  waiting for approval first on the facilitator's view, and never on the screen. */
+/** Most votes first or newest first (the facilitator's pick, kept per question). The
+ *  screen shows neither posts waiting for approval nor the text of hidden or filtered
+ *  ones; the facilitator's view folds the waiting ones away until opened, since today it
+ *  is also what the projector shows. */
 export function present(holder, question, data, { t, n, number, controls = true }) {
+  const ctx = { t, n, number, controls };
   if (holder.dataset.kind !== "qa") {
     holder.dataset.kind = "qa";
     holder.dataset.order = "votes";
@@ -106,30 +109,41 @@ export function present(holder, question, data, { t, n, number, controls = true 
       if (!button) return;
       holder.dataset.order = button.dataset.order;
       for (const b of order.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === button));
-      present(holder, question, holder.lastData, { t, n, number, controls });
+      present(holder, question, holder.lastData, ctx);
     });
-    holder.replaceChildren(order, h("ol", { class: "qa-board", "aria-label": t("qa_room") }));
+    const waiting = h("details", { class: "qa-waiting", hidden: true }, h("summary"), h("ol", { class: "qa-board" }));
+    holder.replaceChildren(order, waiting, h("ol", { class: "qa-board qa-shown", "aria-label": t("qa_room") }));
   }
   holder.lastData = data;
-  const items = [...((data.result || {}).items || [])].filter((i) => controls || (!i.hidden && !i.pending));
-  if (holder.dataset.order === "newest") items.sort((a, b) => Number(b.id) - Number(a.id));
-  items.sort((a, b) => Number(b.pending) - Number(a.pending)); // stable: waiting ones on top
-  const board = holder.querySelector(".qa-board");
+  const all = [...((data.result || {}).items || [])];
+  if (holder.dataset.order === "newest") all.sort((a, b) => Number(b.id) - Number(a.id));
+  const waiting = controls ? all.filter((i) => i.pending) : [];
+  const shown = all.filter((i) => !i.pending && (controls || (!i.hidden && !i.filtered)));
+  const fold = holder.querySelector(".qa-waiting");
+  fold.hidden = !waiting.length;
+  fold.querySelector("summary").textContent = n("qa_waiting", waiting.length);
+  redraw(fold.querySelector(".qa-board"), waiting, ctx);
+  redraw(holder.querySelector(".qa-shown"), shown, ctx);
+  if (!shown.length) holder.querySelector(".qa-shown").append(h("li", { class: "muted", text: t("qa_none") }));
+}
+
+/** Replace a list's posts, keeping keyboard focus on the post and button it was on. */
+function redraw(board, items, ctx) {
   const focused = board.contains(document.activeElement) ? document.activeElement : null;
-  board.replaceChildren(...items.map((item) => boardItem(item, { t, n, number, controls })));
-  if (!items.length) board.append(h("li", { class: "muted", text: t("qa_none") }));
-  if (focused) { // the facilitator's next key goes to the post they were on
-    const row = board.querySelector(`[data-id="${CSS.escape(focused.dataset.item || "")}"]`);
-    const target = row && (row.querySelector(`[data-change="${focused.dataset.change}"]`) || row.querySelector("button"));
-    if (target) target.focus({ preventScroll: true });
-  }
+  board.replaceChildren(...items.map((item) => boardItem(item, ctx)));
+  if (!focused) return;
+  const row = board.querySelector(`[data-id="${CSS.escape(focused.dataset.item || "")}"]`);
+  const target = row && (row.querySelector(`[data-change="${focused.dataset.change}"]`) || row.querySelector("button"));
+  if (target) target.focus({ preventScroll: true });
 }
 
 function boardItem(item, { t, n, number, controls }) {
-  const state = item.pending ? " is-pending" : item.hidden ? " is-hidden" : item.answered ? " is-answered" : "";
+  const masked = item.hidden || item.filtered;
+  const state = item.pending ? " is-pending" : masked ? " is-hidden" : item.answered ? " is-answered" : "";
+  const text = item.hidden ? t("story_hidden") : item.filtered ? t("story_filtered") : item.text;
   const row = h("li", { class: `qa-post${state}`, "data-id": item.id },
     h("span", { class: "qa-votes", text: number.format(item.votes), title: n("qa_votes", item.votes) }),
-    h("p", { class: "qa-text", dir: "auto", text: item.text }));
+    h("p", { class: `qa-text${masked ? " muted" : ""}`, dir: "auto", text }));
   if (item.pending) row.append(h("span", { class: "badge", text: t("qa_pending") }));
   else if (item.answered) row.append(h("span", { class: "badge", text: t("qa_answered") }));
   if (!controls) return row;

@@ -50,16 +50,22 @@ export function present(holder, question, data, { t, number }) {
   }
   for (const gone of known.values()) gone.remove();
   const more = words.length - shown.length;
-  holder.querySelector(".cloud-more").textContent = more > 0 ? t("words_more", { n: number.format(more) }) : "";
+  const notes = [];
+  if (more > 0) notes.push(t("words_more", { n: number.format(more) }));
+  if (data.result.filtered) notes.push(t("words_filtered", { n: number.format(data.result.filtered) }));
+  holder.querySelector(".cloud-more").textContent = notes.join(" · ");
   fit(cloud);
 }
 
 /** Shrink the whole cloud (its words are sized in em) until it fits above the screen's
  *  bottom, so that many words never make the projector scroll. */
 function fit(cloud) {
-  const room = window.innerHeight - cloud.getBoundingClientRect().top - BELOW;
-  let scale = 1;
   cloud.style.fontSize = "";
+  const box = cloud.getBoundingClientRect();
+  // what the page shows under the cloud (its notes, the counter, the controls) stays put
+  const below = Math.max(BELOW, document.documentElement.scrollHeight - (box.bottom + window.scrollY));
+  const room = window.innerHeight - box.top - below;
+  let scale = 1;
   while (cloud.scrollHeight > room && scale > 0.25) {
     scale *= 0.85;
     cloud.style.fontSize = `${Math.round(scale * 100)}%`;
