@@ -46,6 +46,7 @@ sessions = Table(
     Column("created_at", String(32), nullable=False),
     Column("ended_at", String(32)),
     Column("profanity_filter", Boolean, nullable=False, default=False),
+    Column("reveal", String(16), nullable=False, default="live"),  # live | on_reveal
     Index(
         "uq_sessions_live_code",
         "code",
@@ -129,4 +130,16 @@ qa_votes = Table(
     Column("question_id", String(64), nullable=False),
     PrimaryKeyConstraint("item_id", "participant_id"),
     Index("ix_qa_votes_session_question", "session_id", "question_id"),
+)
+
+# Templates written or saved in the browser, listed beside the shipped TOML files
+saved_templates = Table(
+    "saved_templates",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("questions", Text, nullable=False),  # JSON: the question specs
+    Column("created_at", String(32), nullable=False),
 )
