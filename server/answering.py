@@ -55,6 +55,7 @@ class AnswerDesk:
         recorded = await self.store.record_answer(answer)
         if accepted(recorded):
             self.hub.answered(answer.session_id, answer.question_id)
+            self.hub.own_answer_saved(answer, others_only=False)  # sent over HTTP
         return recorded
 
     def receipts(self, reply: Reply) -> Receipts:
@@ -84,6 +85,7 @@ class Receipts:
     def __call__(self, answer: Answer, outcome: Outcome | BaseException) -> None:
         if accepted(outcome):
             self._hub.answered(answer.session_id, answer.question_id)
+            self._hub.own_answer_saved(answer, others_only=True)
         if isinstance(outcome, Recorded | Posted | TrifectaError):
             self._reply(answer, outcome)
         else:

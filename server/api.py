@@ -119,6 +119,7 @@ async def create_session(request: Request) -> JSONResponse:
             body.mode or survey.mode,
             survey.questions,
         )
+        reveal = body.reveal or survey.reveal
     else:
         assert body.questions is not None and body.title is not None
         try:
@@ -126,8 +127,9 @@ async def create_session(request: Request) -> JSONResponse:
         except ValueError as e:
             raise InvalidRequest(f"questions: {e}") from None
         title, mode = body.title, body.mode or "presenter"
+        reveal = body.reveal or "on_reveal"
     created = await request.state.store.create_session(
-        title=title, mode=mode, template_id=body.template, questions=questions
+        title=title, mode=mode, template_id=body.template, questions=questions, reveal=reveal
     )
     if body.profanity_filter:
         await request.state.store.set_profanity_filter(created.id, True)

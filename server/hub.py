@@ -15,7 +15,7 @@ from typing import Any
 
 from .broker import Broker, Notice
 from .reactions import counts_from_notice
-from .store import Store
+from .store import Answer, Store
 from .views import phone_result_ids, phone_results, results_json, session_json
 
 log = logging.getLogger(__name__)
@@ -199,6 +199,20 @@ class Hub:
     def phones_connected(self, session_id: str) -> int:
         """Participants with at least one open socket here (two tabs are one phone)."""
         return len(self._phones.get(session_id, ()))
+
+    def own_answer_saved(self, answer: Answer, *, others_only: bool) -> None:
+        """Tell a participant's open tabs the answer one of them (or a form) just saved,
+        so that two tabs of one phone show the same answer. `others_only`: the socket that
+        sent it has its ack; say nothing while it is the only one."""
+        sockets = self._phones.get(answer.session_id, {}).get(answer.participant_id)
+        if not sockets or (others_only and len(sockets) < 2) or answer.items:
+            return
+        text = json.dumps(
+            {"type": "saved", "question": answer.question_id, "value": answer.value},
+            ensure_ascii=False,
+        )
+        for outlet in sockets:
+            outlet.push(text)
 
     # -- notices out ------------------------------------------------------------------------
     def answered(self, session_id: str, question_id: str) -> None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import InvalidAnswerId, InvalidRequest, InvalidValue, MalformedJson
 from .kinds import KINDS
-from .surveys import Mode, QuestionList, describe_validation_error
+from .surveys import Mode, QuestionList, Reveal, describe_validation_error
 
 QuestionId = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -58,6 +58,11 @@ class CreateSessionRequest(_Model):
     questions: QuestionList | None = None
     profanity_filter: bool = Field(
         default=False, description="switch the language filter on from the start"
+    )
+    reveal: Reveal | None = Field(
+        default=None,
+        description="when the screen shows results: `live` while voting, or `on_reveal` "
+        "(the default, also a template's) once the facilitator shows them or locks the question",
     )
 
     @model_validator(mode="after")
@@ -251,6 +256,7 @@ class SessionResponse(_Model):
     created_at: str
     join_url: str
     profanity_filter: bool
+    reveal: Reveal
     questions: list[QuestionOut]
 
 

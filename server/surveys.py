@@ -14,11 +14,14 @@ from .errors import TemplateError
 from .kinds import Question, QuestionSpecs, questions_from_specs, slugify
 from .kinds.base import Slug
 
-__all__ = ["Mode", "QuestionList", "Survey", "load_surveys", "parse_template", "slugify"]
+__all__ = ["Mode", "QuestionList", "Reveal", "Survey", "load_surveys", "parse_template", "slugify"]
 
 log = logging.getLogger(__name__)
 
 Mode = Literal["presenter", "self_paced"]
+# When the screen shows a question's results: while voting, or once revealed or locked (the
+# default: early answers on the screen would anchor the room's later ones)
+Reveal = Literal["live", "on_reveal"]
 QuestionList = Annotated[list[QuestionSpecs], Field(min_length=1, max_length=100)]
 
 
@@ -31,6 +34,7 @@ class TemplateSpec(_Spec):
     title: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=2000)] = ""
     mode: Mode = "presenter"
+    reveal: Reveal = "on_reveal"
     questions: QuestionList
 
 
@@ -43,6 +47,7 @@ class Survey:
     description: str
     mode: Mode
     questions: tuple[Question, ...]
+    reveal: Reveal = "on_reveal"
 
 
 # -- templates on disk --------------------------------------------------------------------
@@ -66,7 +71,7 @@ def parse_template(name: str, text: str) -> Survey:
         raise TemplateError(f"{name}: {describe_validation_error(e)}") from None
     except ValueError as e:
         raise TemplateError(f"{name}: questions: {e}") from None
-    return Survey(spec.id, spec.title, spec.description, spec.mode, questions)
+    return Survey(spec.id, spec.title, spec.description, spec.mode, questions, spec.reveal)
 
 
 def load_surveys(folder: Path) -> tuple[dict[str, Survey], list[str]]:

@@ -52,6 +52,7 @@ def session_json(
         "created_at": info.created_at,
         "join_url": join_url(base_url, info.code),
         "profanity_filter": info.profanity_filter,
+        "reveal": info.reveal,
         "questions": questions,
     }
 

@@ -42,7 +42,11 @@ class Organizer:
         await self.http.aclose()
 
     async def create(
-        self, *, mode: str = "self_paced", questions: list[dict[str, Any]] | None = None
+        self,
+        *,
+        mode: str = "self_paced",
+        questions: list[dict[str, Any]] | None = None,
+        reveal: str = "live",  # most tests watch results arrive while people answer
     ) -> dict[str, Any]:
         r = await self.http.post(
             "/api/sessions",
@@ -50,6 +54,7 @@ class Organizer:
                 "title": "Test session",
                 "mode": mode,
                 "questions": questions or SIMPLE_QUESTIONS,
+                "reveal": reveal,
             },
         )
         assert r.status_code == 201, r.text

@@ -6,7 +6,7 @@ import json
 
 import httpx2
 
-from .client import KIND_OF_QUESTION, Organizer, Phone
+from .client import KIND_OF_QUESTION, Organizer, Phone, wait_until
 from .conftest import RunningServer
 
 
@@ -216,3 +216,58 @@ async def test_votes_for_options_in_any_script_are_counted_apart(server: Running
             await phone.close()
         counts = (await org.results(session["id"]))["q1"]["result"]["counts"]
         assert counts == {o["id"]: 1 for o in options}
+
+
+async def test_results_stay_off_the_screen_until_revealed_or_locked_by_default(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        r = await org.http.post("/api/sessions", json={"template": "alignment-pulse-check"})
+        assert r.status_code == 201, r.text
+        session = await org.session(r.json()["id"])
+        assert session["reveal"] == "on_reveal"
+        first, second = (q["id"] for q in session["questions"][:2])
+        assert {q["results_visible"] for q in session["questions"]} == {False}
+
+        await org.control(session["id"], "goto", first)
+        await org.control(session["id"], "lock", first)  # locking reveals
+        await org.control(session["id"], "goto", second)
+        await org.control(session["id"], "show_results", second)  # and so does showing
+        shown = {q["id"]: q for q in (await org.session(session["id"]))["questions"]}
+        assert shown[first]["results_visible"] is True
+        assert shown[first]["results_shared"] is False  # phones only when shown on purpose
+        assert shown[second]["results_visible"] is shown[second]["results_shared"] is True
+
+        live = await org.create(mode="presenter", reveal="live")
+        assert (await org.session(live["id"]))["reveal"] == "live"
+        assert {q["results_visible"] for q in live["questions"]} == {True}
+        await org.control(live["id"], "goto", "q1")
+        await org.control(live["id"], "hide_results", "q1")
+        await org.control(live["id"], "lock", "q1")  # a live session's lock leaves it hidden
+        hidden = (await org.session(live["id"]))["questions"][0]
+        assert (hidden["state"], hidden["results_visible"]) == ("locked", False)
+
+        r = await org.http.post(
+            "/api/sessions",
+            json={"title": "x", "questions": [{"kind": "nps", "prompt": "?"}], "reveal": "later"},
+        )
+        assert r.status_code == 422 and "reveal" in r.json()["error"]["message"]
+
+
+async def test_a_countdown_that_runs_out_reveals_in_a_session_that_reveals_on_lock(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(mode="presenter", reveal="on_reveal")
+        await org.control(session["id"], "goto", "q1")
+        r = await org.http.post(
+            f"/api/sessions/{session['id']}/control",
+            json={"action": "countdown", "question": "q1", "seconds": 5},
+        )
+        assert r.status_code == 200 and r.json()["questions"][0]["results_visible"] is False
+
+        async def revealed() -> bool:
+            q1 = (await org.session(session["id"]))["questions"][0]
+            return bool(q1["state"] == "locked" and q1["results_visible"])
+
+        await wait_until(revealed, timeout=15)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field
 
 JsonValue = Any  # a value that json.dumps accepts
@@ -250,6 +251,29 @@ _BLANK_LOOKING = frozenset(
     + "".join(map(chr, range(0xFE00, 0xFE10)))
     + "".join(map(chr, range(0xE0100, 0xE01F0)))
 )
+
+
+_GRAPHEME = regex.compile(r"\X")
+# A character may be a cluster of code points (👍🏽 is two, a family emoji seven); a text
+# of stacked combining marks is one character of hundreds. Past this many code points per
+# allowed character, a text is too long whatever it shows.
+CODE_POINTS_PER_CHARACTER = 10
+
+
+def text_length(text: str) -> int:
+    """How many characters a person sees: extended grapheme clusters (Unicode UAX #29), as
+    the phone's counter counts them with Intl.Segmenter, so both agree on the limit."""
+    return len(_GRAPHEME.findall(text))
+
+
+def too_long(text: str, limit: int) -> int | None:
+    """The text's length in characters when it is over `limit`, else None."""
+    if len(text) <= limit:  # never more characters than code points: the common case
+        return None
+    length = text_length(text)
+    if length > limit or len(text) > limit * CODE_POINTS_PER_CHARACTER:
+        return length
+    return None
 
 
 def is_blank(text: str) -> bool:

@@ -21,6 +21,7 @@ from .base import (
     StoredAnswer,
     Sums,
     is_blank,
+    too_long,
 )
 
 
@@ -44,9 +45,12 @@ class OpenText(Kind[TextConfig]):
     result_doc = '{"items": [{"id", "text", "hidden", "filtered"}]} in arrival order'
     examples = Examples(
         question={"kind": "open_text", "prompt": "Tell us a story", "max_length": 50},
-        valid=("We never agreed what success looks like", "لم نتفق أبدا 🙂", "x" * 50),
+        # 👍🏽 is two code points and one character: the limit counts characters
+        valid=("We never agreed what success looks like", "لم نتفق أبدا 🙂", "x" * 50, "👍🏽" * 50),
         invalid=(
             ("over max_length", "x" * 51, "text_too_long"),
+            ("over max_length in emoji", "👍🏽" * 51, "text_too_long"),
+            ("one character of stacked marks", "x" + "\u0301" * 600, "text_too_long"),
             ("only spaces", "   ", "invalid_value"),
             ("only invisible characters", "\u200b\u200d\ufeff\u2060\u3164\u2800", "invalid_value"),
             ("a number", 5, "invalid_value"),
@@ -68,9 +72,9 @@ class OpenText(Kind[TextConfig]):
             raise InvalidValue(f"question {q.id!r} takes text")
         if is_blank(raw):
             raise InvalidValue(f"question {q.id!r} needs some visible text")
-        if len(raw) > config.max_length:
+        if (length := too_long(raw, config.max_length)) is not None:
             raise TextTooLong(
-                f"question {q.id!r} takes at most {config.max_length} characters, got {len(raw)}"
+                f"question {q.id!r} takes at most {config.max_length} characters, got {length}"
             )
         return raw
 

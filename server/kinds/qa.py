@@ -29,6 +29,7 @@ from .base import (
     StoredAnswer,
     Sums,
     is_blank,
+    too_long,
 )
 
 MAX_POSTS = 10  # per participant and question: a room's Q&A, not one person's feed
@@ -111,9 +112,9 @@ class Qa(Kind[QaConfig]):
         if not isinstance(text, str) or is_blank(text):
             raise InvalidValue(f"question {q.id!r} needs a question with some visible text")
         text = text.strip()
-        if len(text) > config.max_length:
+        if (length := too_long(text, config.max_length)) is not None:
             raise TextTooLong(
-                f"a question may have at most {config.max_length} characters, got {len(text)}"
+                f"a question may have at most {config.max_length} characters, got {length}"
             )
         return text
 

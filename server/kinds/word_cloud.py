@@ -30,6 +30,7 @@ from .base import (
     StoredAnswer,
     Sums,
     is_blank,
+    too_long,
 )
 
 WORD_LIMIT = 25  # characters of one word or phrase, after trimming
@@ -116,10 +117,8 @@ class WordCloud(Kind[WordsConfig]):
         for word in words:
             if is_blank(word):
                 raise InvalidValue(f"question {q.id!r} got an empty word")
-            if len(word) > WORD_LIMIT:
-                raise WordTooLong(
-                    f"a word may have at most {WORD_LIMIT} characters, got {len(word)}"
-                )
+            if (length := too_long(word, WORD_LIMIT)) is not None:
+                raise WordTooLong(f"a word may have at most {WORD_LIMIT} characters, got {length}")
         return words
 
     def form_value(self, config: WordsConfig, fields: FormFields) -> JsonValue:

@@ -69,6 +69,7 @@ class SessionInfo:
     questions: tuple[Question, ...]
     question_states: dict[str, QuestionState]
     profanity_filter: bool = False  # participants' words that the filter catches are hidden
+    reveal: str = "live"  # live: results show while voting; on_reveal: once revealed or locked
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -122,8 +123,17 @@ class Store(Protocol):
         """The stored value of key; stores and returns default when there is none."""
 
     async def create_session(
-        self, *, title: str, mode: str, template_id: str | None, questions: tuple[Question, ...]
-    ) -> CreatedSession: ...
+        self,
+        *,
+        title: str,
+        mode: str,
+        template_id: str | None,
+        questions: tuple[Question, ...],
+        reveal: str = "on_reveal",
+    ) -> CreatedSession:
+        """A live session; `reveal` is `live` (results show on the screen while voting) or
+        `on_reveal` (hidden until the facilitator shows them or locks the question)."""
+
     async def session(self, session_id: str) -> SessionInfo | None: ...
     async def live_session_by_code(self, code: str) -> str | None: ...
     async def ended_session_joined(self, code: str, token_hash: str) -> bool:

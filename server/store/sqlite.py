@@ -81,6 +81,15 @@ def effective_state(state: str, deadline: str | None, at: str) -> str:
     return "locked" if deadline is not None and deadline <= at else state
 
 
+def _question_state(row: Any, reveal: str, at: str) -> QuestionState:
+    """A question's state as readers see it: a countdown that ran out locked it, and in a
+    session that reveals on lock that also shows its results on the screen."""
+    state = effective_state(row.state, row.deadline, at)
+    ran_out = state == "locked" and row.state != "locked"
+    visible = bool(row.results_visible) or (ran_out and reveal == "on_reveal")
+    return QuestionState(state, visible, bool(row.results_shared), row.deadline)
+
+
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -165,10 +174,16 @@ class SqliteStore:
 
     # -- sessions ---------------------------------------------------------------------------
     async def create_session(
-        self, *, title: str, mode: str, template_id: str | None, questions: tuple[Question, ...]
+        self,
+        *,
+        title: str,
+        mode: str,
+        template_id: str | None,
+        questions: tuple[Question, ...],
+        reveal: str = "on_reveal",
     ) -> CreatedSession:
         created: CreatedSession = await self._write(
-            "create_session", (title, mode, template_id, questions)
+            "create_session", (title, mode, template_id, questions, reveal)
         )
         return created
 
@@ -188,15 +203,7 @@ class SqliteStore:
         if session_id not in self._definitions:  # definitions never change: cache them
             self._definitions[session_id] = tuple(decode_question(r.definition) for r in rows)
         at = now()
-        states = {
-            r.id: QuestionState(
-                effective_state(r.state, r.deadline, at),
-                bool(r.results_visible),
-                bool(r.results_shared),
-                r.deadline,
-            )
-            for r in rows
-        }
+        states = {r.id: _question_state(r, row.reveal, at) for r in rows}
         return SessionInfo(
             row.id,
             row.code,
@@ -209,6 +216,7 @@ class SqliteStore:
             self._definitions[session_id],
             states,
             bool(row.profanity_filter),
+            row.reveal,
         )
 
     async def live_session_by_code(self, code: str) -> str | None:
@@ -733,7 +741,12 @@ def _new_code(conn: Connection) -> str:
 
 
 def _create_session(
-    conn: Connection, title: str, mode: str, template_id: str | None, qs: tuple[Question, ...]
+    conn: Connection,
+    title: str,
+    mode: str,
+    template_id: str | None,
+    qs: tuple[Question, ...],
+    reveal: str,
 ) -> CreatedSession:
     session_id, key = secrets.token_urlsafe(9), secrets.token_urlsafe(32)
     code = _new_code(conn)
@@ -750,6 +763,7 @@ def _create_session(
             "current_question": None,
             "presenter_key_hash": digest(key),
             "created_at": now(),
+            "reveal": reveal,
         },
     )
     conn.execute(
@@ -762,7 +776,7 @@ def _create_session(
                 "kind": q.kind,
                 "definition": encode_question(q),
                 "state": initial,
-                "results_visible": True,
+                "results_visible": reveal == "live",
                 "results_shared": False,
             }
             for q in qs
@@ -796,6 +810,8 @@ def _control(
         assert seconds is not None
         deadline = iso(datetime.now(UTC) + timedelta(seconds=seconds))
         changes["countdown"] = {"state": "open", "deadline": deadline}
+    if action == "lock" and _reveal(conn, session_id) == "on_reveal":
+        changes["lock"]["results_visible"] = True  # locking is the moment of the reveal
     conn.execute(update(questions).where(where).values(**changes[action]))
     if action == "goto":
         conn.execute(
@@ -826,6 +842,10 @@ def _moderate(conn: Connection, session_id: str, item_id: int, changes: Moderati
             raise InvalidRequest(f"item {item_id} is not a Q&A post: only posts are answered")
         conn.execute(update(qa_items).where(qa_items.c.response_id == item_id).values(**post))
     return str(item.question_id)
+
+
+def _reveal(conn: Connection, session_id: str) -> str:
+    return str(conn.execute(select(sessions.c.reveal).where(sessions.c.id == session_id)).scalar())
 
 
 def _profanity_filter(conn: Connection, session_id: str, on: bool) -> None:

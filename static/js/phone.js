@@ -26,7 +26,10 @@ const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionD
 let session = null;
 let saved = {}; // question id -> value the server acknowledged (a Q&A: own posts and votes)
 let shared = {}; // question id -> results the room may see (Q&A posts, revealed results)
-const drafts = {}; // question id -> value being edited, not sent yet
+// question id -> value being edited, not sent yet; kept across reloads and language switches
+const draftsKey = `trifecta.drafts.${code}`;
+const drafts = store.get(draftsKey, {});
+const draftMeta = store.get(`${draftsKey}.meta`, {}); // {prompt, kind}: for the reminder
 const notes = {}; // question id -> status key for the status line
 let index = store.get(indexKey, null);
 let shownKey = "";
@@ -54,7 +57,7 @@ function takeOver(form) {
   if (!kind.itemized) { // what is typed here before the socket's state replaces this form is kept
     const keepDraft = () => {
       const value = kind.read(form, q);
-      if (value !== null) drafts[q.id] = value;
+      if (value !== null && JSON.stringify(value) !== JSON.stringify(saved[q.id])) setDraft(q, value);
     };
     keepDraft();
     form.addEventListener("input", keepDraft);
@@ -84,6 +87,8 @@ function onMessage(message) {
     forgetUnsharedResults();
     announceEnd(countdowns.update(session));
     render();
+  } else if (message.type === "saved") {
+    onSavedElsewhere(message);
   } else if (message.type === "results") {
     for (const q of message.questions) shared[q.id] = q;
     refreshShown();
@@ -92,6 +97,7 @@ function onMessage(message) {
     if (item) {
       const kind = kindOfQuestion(item.question);
       saved[item.question] = kind && kind.itemized ? kind.acked(saved[item.question], item.value, message.item) : item.value;
+      if (kind && kind.sent) kind.sent(stage, item.value);
       notes[item.question] = "saved";
       showStatus();
       refreshShown();
@@ -103,6 +109,17 @@ function onMessage(message) {
   } else if (message.type === "error") {
     onError(message);
   }
+}
+
+/** Another tab (or the no-script form) of this phone saved an answer: show it here too,
+ *  unless this tab holds a newer one of its own (unsent or on its way). */
+function onSavedElsewhere(message) {
+  saved[message.question] = message.value;
+  if (outbox.get(message.question) || unsent(message.question)) { showStatus(); return; }
+  dropDraft(message.question);
+  const question = visibleQuestion();
+  if (question && question.id === message.question) shownKey = ""; // redraw with the value
+  render();
 }
 
 function onError(message) {
@@ -157,8 +174,31 @@ function onStatus(status) {
 }
 
 // -- answering -----------------------------------------------------------------------------
+function setDraft(question, value) {
+  drafts[question.id] = value;
+  if (question.prompt) draftMeta[question.id] = { prompt: question.prompt, kind: question.kind };
+  saveDrafts();
+  if (session) showStatus(); // "not sent yet"
+}
+
+function dropDraft(questionId) {
+  delete drafts[questionId];
+  delete draftMeta[questionId];
+  saveDrafts();
+}
+
+function saveDrafts() {
+  store.set(draftsKey, drafts);
+  store.set(`${draftsKey}.meta`, draftMeta);
+}
+
+/** A draft that differs from what the server holds: the participant has not sent it. */
+function unsent(questionId) {
+  return questionId in drafts && JSON.stringify(drafts[questionId]) !== JSON.stringify(saved[questionId]);
+}
+
 function submit(question, value) {
-  delete drafts[question.id];
+  dropDraft(question.id);
   const item = kindOf(question.kind).itemized ? outbox.add(question.id, value) : outbox.put(question.id, value);
   notes[question.id] = socket.send({ type: "answer", ...item }) ? "sent" : "queued";
   showStatus();
@@ -178,6 +218,7 @@ function showStatus() {
   }
   let key = notes[question.id];
   if (outbox.get(question.id)) key = socket.isOpen() ? "sent" : "queued";
+  else if (unsent(question.id) && !kindOf(question.kind).itemized) key = "not_sent";
   else if (!key && question.id in saved) key = "saved";
   if (key === "saved" && question.state !== "open") key = "saved_closed";
   const text = key ? t(key) : "";
@@ -203,12 +244,13 @@ function render() {
   }
   const question = visibleQuestion();
   const key = session.state === "ended" ? "ended"
-    : question ? `${question.id}:${question.state}` : `none:${index}`;
+    : question ? `${question.id}:${question.state}` : `none:${index}:${Boolean(session.current_question)}`;
   if (key !== shownKey) {
     shownKey = key;
     stage.replaceChildren(screenFor(question));
   }
   refreshShown();
+  renderLeftBehind(question);
   renderPager();
   reactionBar.hidden = session.state === "ended";
   showStatus();
@@ -243,9 +285,34 @@ function showCountdown() {
   if (countdowns.nearlyOver(question)) timerNews.textContent = t("countdown_nearly_over");
 }
 
+/** Answers typed for a question the facilitator has moved on from: still sendable while
+ *  that question is open (the server says when it is not), or to be thrown away. */
+function renderLeftBehind(question) {
+  const holder = document.getElementById("left-behind");
+  const waiting = Object.keys(drafts).filter((id) => (!question || id !== question.id)
+    && draftMeta[id] && !kindOf(draftMeta[id].kind).itemized && unsent(id) && !outbox.get(id));
+  holder.hidden = !waiting.length || session.mode !== "presenter" || session.state === "ended";
+  if (holder.hidden) return;
+  holder.replaceChildren(...waiting.map((id) => h("p", { class: "left-behind-item" },
+    h("span", { dir: "auto", text: t("not_sent_earlier", { prompt: draftMeta[id].prompt }) }),
+    h("button", { type: "button", class: "primary", "data-send": id, text: t("send_it") }),
+    h("button", { type: "button", "data-discard": id, text: t("discard") }))));
+}
+
+document.getElementById("left-behind").addEventListener("click", (event) => {
+  const send = event.target.closest("button[data-send]");
+  const discard = event.target.closest("button[data-discard]");
+  const id = send ? send.dataset.send : discard ? discard.dataset.discard : null;
+  if (!id) return;
+  if (send) submit({ id, kind: draftMeta[id].kind }, drafts[id]);
+  else dropDraft(id);
+  renderLeftBehind(visibleQuestion());
+});
+
 function screenFor(question) {
   if (session.state === "ended") return notice(t("ended_title"), t("ended_text"));
   if (!question && session.mode === "self_paced") return notice(t("done_title"), t("done_text"));
+  if (!question && !session.current_question) return notice(t("welcome_title"), t("welcome_text"));
   if (!question) return notice(t("waiting_title"), t("waiting_text"));
   return questionForm(question);
 }
@@ -274,7 +341,16 @@ function move(step) {
   if (heading) { heading.tabIndex = -1; heading.focus(); }
 }
 document.getElementById("prev").addEventListener("click", () => move(-1));
-document.getElementById("next").addEventListener("click", () => move(1));
+document.getElementById("next").addEventListener("click", () => {
+  sendUnsentDraft(visibleQuestion()); // "Next" means "done here": what was typed is sent
+  move(1);
+});
+
+function sendUnsentDraft(question) {
+  if (!question || question.state !== "open" || !unsent(question.id) || kindOf(question.kind).itemized) return;
+  const value = drafts[question.id];
+  if (value !== null && value !== "" && !(Array.isArray(value) && !value.length)) submit(question, value);
+}
 
 function kindOfQuestion(questionId) {
   const question = questions().find((q) => q.id === questionId);
@@ -291,7 +367,7 @@ function contextFor(q) {
     draftValue: drafts[q.id],
     result: shared[q.id] ? shared[q.id].result : null,
     submit: (value) => submit(q, value),
-    draft: (value) => { drafts[q.id] = value; },
+    draft: (value) => { if (!kind.itemized) setDraft(q, value); else { drafts[q.id] = value; } },
   };
 }
 
@@ -304,10 +380,7 @@ function questionForm(q) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = kind.read(form, q);
-    if (value !== null && open) {
-      submit(q, value);
-      if (kind.sent) kind.sent(form);
-    }
+    if (value !== null && open) submit(q, value);
   });
   const holder = h("section", { class: "phone-results", "aria-label": t("room_results"), hidden: true });
   return h("div", { class: "question-view" }, form, holder);

@@ -19,7 +19,7 @@ async def test_a_phone_without_javascript_answers_by_submitting_forms_exactly_on
     context = await browser.new_context(**PHONE, java_script_enabled=False)
     phone = await context.new_page()
     await phone.goto(session["join_url"])
-    await expect(phone.locator("#stage h2")).to_have_text("Waiting for the next question")
+    await expect(phone.locator("#stage h2")).to_have_text("Welcome!")
 
     await control(server, session["id"], "goto", q1)
     await phone.get_by_role("link", name="Check for the next question").tap()

@@ -17,7 +17,7 @@ async def test_a_phone_taps_and_keys_reactions_and_they_float_on_the_presenter_s
     session = await create(server)
     presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
     phone = await open_phone(browser, js_errors, session, **SMALL_PHONE)
-    await expect(phone.locator("#stage")).to_contain_text("Waiting for the next question")
+    await expect(phone.locator("#stage")).to_contain_text("Welcome!")
 
     heart = phone.get_by_role("button", name="Heart", exact=True)
     await expect(heart).to_be_visible()  # between questions too

@@ -62,7 +62,7 @@ async def test_three_phones_tap_answers_and_the_presenter_screen_follows_without
     presenter = await open_presenter(browser, js_errors, session)
     phones = [await open_phone(browser, js_errors, session) for _ in range(3)]
     for phone in phones:
-        await expect(phone.locator("#stage")).to_contain_text("Waiting for the next question")
+        await expect(phone.locator("#stage")).to_contain_text("Welcome!")
 
     await next_question(presenter, 1)
     for phone, choice in zip(phones, ["Leader", "Leader", "Learner"], strict=True):
@@ -360,10 +360,10 @@ async def test_the_phone_follows_the_phone_language_and_offers_a_switch(
     session = await create(server)
     page = await open_phone(browser, js_errors, session, locale="de-DE")
     await expect(page.locator("html")).to_have_attribute("lang", "de")
-    await expect(page.locator("#stage")).to_contain_text("Warten auf die nächste Frage")
+    await expect(page.locator("#stage")).to_contain_text("Willkommen!")
     await page.get_by_role("link", name="English").click()
     await expect(page.locator("html")).to_have_attribute("lang", "en")
-    await expect(page.locator("#stage")).to_contain_text("Waiting for the next question")
+    await expect(page.locator("#stage")).to_contain_text("Welcome!")
     await page.reload()  # the choice is remembered
     await expect(page.locator("html")).to_have_attribute("lang", "en")
 
@@ -384,7 +384,7 @@ async def test_the_start_page_takes_a_typed_code_and_explains_an_unknown_one(
     await page.get_by_label("Enter the code shown on the screen").fill(f"{code[:3]} {code[3:]}")
     await page.get_by_role("button", name="Join").tap()
     await expect(page).to_have_url(session["join_url"])
-    await expect(page.locator("#stage")).to_contain_text("Waiting for the next question")
+    await expect(page.locator("#stage")).to_contain_text("Welcome!")
 
     await page.goto(f"{server.url}/join?code=000")
     await expect(page.locator("#problem")).to_contain_text("no live session with this code")
@@ -408,7 +408,7 @@ async def test_the_phone_page_is_light_on_first_load(
 
     page.on("response", keep)
     await page.goto(session["join_url"])
-    await expect(page.locator("#stage")).to_contain_text("Waiting for the next question")
+    await expect(page.locator("#stage")).to_contain_text("Welcome!")
     await wait_until(lambda: _true(len(bodies) >= 7))
     raw = sum(len(b) for b in bodies.values())
     packed = sum(len(gzip.compress(b, 6)) for b in bodies.values())

@@ -53,7 +53,7 @@ async def test_a_phone_waits_for_the_question_then_sees_it_locked(
     session = await create(server)
     q1 = session["questions"][0]["id"]
     phone = await open_phone(browser, js_errors, session)
-    await expect(phone.locator("#stage h2")).to_have_text("Waiting for the next question")
+    await expect(phone.locator("#stage h2")).to_have_text("Welcome!")
     await expect(phone.locator("#pager")).to_be_hidden()
 
     await control(server, session["id"], "goto", q1)
@@ -193,4 +193,110 @@ async def test_a_story_typed_before_the_script_takes_over_is_kept_and_sent(
     await expect(phone.locator("#status")).to_contain_text("Answer saved")
     found = await results(server, session["id"])
     assert [i["text"] for i in found["q1"]["result"]["items"]] == ["Written before the script ran"]
+    assert js_errors.errors == []
+
+
+async def test_the_phone_counts_characters_as_people_see_them_and_never_cuts_a_paste(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
+    questions = [{"kind": "open_text", "prompt": "Tell us a story", "max_length": 5}]
+    session = await create(server, questions=questions, mode="self_paced")
+    phone = await open_phone(browser, js_errors, session, viewport={"width": 360, "height": 740})
+    await expect(phone.locator("form[data-server]")).to_have_count(0)
+    story = phone.get_by_label("Tell us a story")
+    counter = phone.locator(".counter")
+
+    await story.fill("👍🏽👍🏽👍🏽")  # six code points, three characters
+    await expect(counter).to_have_text("3 of 5 characters")
+    await story.fill("👍🏽" * 7)  # a paste over the limit stays as it is
+    await expect(counter).to_have_text("7 of 5 characters: 2 too many")
+    await expect(counter).to_have_attribute("data-over", "true")
+    await phone.get_by_role("button", name="Send answer").click()
+    await expect(phone.locator("#status")).to_have_text("The text is too long.")
+    await expect(story).to_have_value("👍🏽" * 7)
+
+    await story.fill("👍🏽" * 5)
+    await expect(counter).to_have_text("5 of 5 characters")
+    await phone.get_by_role("button", name="Send answer").click()
+    await expect(phone.locator("#status")).to_contain_text("Answer saved")
+    found = await results(server, session["id"])
+    assert [i["text"] for i in found["q1"]["result"]["items"]] == ["👍🏽" * 5]
+    assert js_errors.errors == []
+
+
+async def test_a_draft_survives_a_reload_a_language_switch_and_the_facilitator_moving_on(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
+    questions = [
+        {"kind": "open_text", "id": "story", "prompt": "Tell us a story"},
+        {"kind": "nps", "id": "nps", "prompt": "Would you recommend it?"},
+    ]
+    session = await create(server, questions=questions)
+    phone = await open_phone(browser, js_errors, session)
+    await expect(phone.locator("#stage h2")).to_have_text("Welcome!")  # not "waiting for next"
+    await control(server, session["id"], "goto", "story")
+    story = phone.get_by_label("Tell us a story")
+    await story.fill("Half a thought about our metric")
+    await expect(phone.locator("#status")).to_have_text("Not sent yet")
+
+    await phone.reload()
+    await expect(phone.get_by_label("Tell us a story")).to_have_value(
+        "Half a thought about our metric"
+    )
+    await phone.get_by_role("link", name="Deutsch").click()
+    await expect(phone.get_by_label("Tell us a story")).to_have_value(
+        "Half a thought about our metric"
+    )
+    await phone.get_by_role("link", name="English").click()
+
+    await control(server, session["id"], "goto", "nps")  # the facilitator moves on
+    reminder = phone.locator("#left-behind")
+    await expect(reminder).to_contain_text("Not sent: your answer to “Tell us a story”.")
+    await reminder.get_by_role("button", name="Send it").click()
+    await expect(reminder).to_be_hidden()
+    found = await results(server, session["id"])
+    assert [i["text"] for i in found["story"]["result"]["items"]] == [
+        "Half a thought about our metric"
+    ]
+    assert js_errors.errors == []
+
+
+async def test_two_tabs_of_one_phone_show_the_same_saved_answer(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
+    session = await create(server, questions=ONE_QUESTION)
+    await control(server, session["id"], "goto", session["questions"][0]["id"])
+    context, first = await new_page(browser, js_errors, **PHONE)
+    await first.goto(session["join_url"])
+    second = js_errors.watch(await context.new_page())
+    await second.goto(session["join_url"])
+    for tab in (first, second):
+        await expect(tab.locator("body")).to_have_attribute("data-connection", "open")
+    await first.get_by_role("radio", name="Tea").check()
+    await expect(first.locator("#status")).to_contain_text("Answer saved")
+    await expect(second.get_by_role("radio", name="Tea")).to_be_checked()
+    await second.get_by_role("radio", name="Coffee").check()
+    await expect(first.get_by_role("radio", name="Coffee")).to_be_checked()
+    assert js_errors.errors == []
+
+
+async def test_next_in_a_self_paced_survey_sends_what_was_typed(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
+    questions = [
+        {"kind": "open_text", "id": "story", "prompt": "Tell us a story"},
+        {"kind": "nps", "id": "nps", "prompt": "Would you recommend it?"},
+    ]
+    session = await create(server, questions=questions, mode="self_paced")
+    phone = await open_phone(browser, js_errors, session)
+    await expect(phone.locator("form[data-server]")).to_have_count(0)
+    await phone.get_by_label("Tell us a story").fill("Typed, then Next")
+    await phone.get_by_role("button", name="Next").click()
+    await expect(phone.get_by_text("Would you recommend it?")).to_be_visible()
+
+    async def stored() -> bool:
+        found = await results(server, session["id"])
+        return [i["text"] for i in found["story"]["result"]["items"]] == ["Typed, then Next"]
+
+    await wait_until(stored)
     assert js_errors.errors == []

@@ -1,20 +1,16 @@
 // open_text: a story in the participant's words; the screen lists the newest first.
 import { h } from "../dom.js";
-import { sendButton } from "./parts.js";
+import { sendButton, textCounter } from "./parts.js";
 
 export const sendsOnChange = false;
 
 export function phone(q, ctx) {
   const id = `text-${q.id}`;
   const countId = `count-${q.id}`;
-  const area = h("textarea", { id, name: q.id, rows: 5, maxlength: q.max_length, "aria-describedby": countId, disabled: !ctx.open });
+  const area = h("textarea", { id, name: q.id, rows: 5, dir: "auto", "aria-describedby": countId, disabled: !ctx.open });
   area.value = ctx.value || "";
-  const counter = h("p", { class: "counter", id: countId });
-  const count = () => {
-    counter.textContent = ctx.t("characters", { n: ctx.number.format(area.value.length), max: ctx.number.format(q.max_length) });
-  };
-  area.addEventListener("input", () => { ctx.draft(area.value); count(); });
-  count();
+  area.addEventListener("input", () => ctx.draft(area.value));
+  const counter = textCounter(area, q.max_length, ctx, countId);
   return [h("label", { for: id, class: "prompt" }, q.prompt), area, counter, sendButton(ctx)];
 }
 

@@ -11,6 +11,28 @@ export function choiceInput(type, name, option, checked, open) {
     h("span", { text: option.label }));
 }
 
+const graphemes = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+/** Characters as a person counts them (👍🏽 is one), as the server counts them too. */
+export function characters(text) {
+  return graphemes ? [...graphemes.segment(text)].length : [...text].length;
+}
+
+/** The counter under a text field: what is typed of the limit, and how far over it is.
+ *  Nothing is cut: a text over the limit stays as typed and the server says no. */
+export function textCounter(field, max, ctx, id) {
+  const counter = h("p", { class: "counter", id });
+  const count = () => {
+    const n = characters(field.value);
+    const numbers = { n: ctx.number.format(n), max: ctx.number.format(max), over: ctx.number.format(n - max) };
+    counter.dataset.over = String(n > max);
+    counter.textContent = ctx.t(n > max ? "characters_over" : "characters", numbers);
+  };
+  field.addEventListener("input", count);
+  count();
+  return counter;
+}
+
 export function sendButton(ctx) {
   return h("button", { type: "submit", class: "primary", disabled: !ctx.open, text: ctx.t("send") });
 }

@@ -3,6 +3,7 @@
 // the questions by votes or newest; the facilitator's view also approves, marks answered
 // and hides them.
 import { h } from "../dom.js";
+import { textCounter } from "./parts.js";
 
 export const sendsOnChange = false;
 export const itemized = true; // every post and vote is its own answer, not one per person
@@ -10,15 +11,10 @@ export const itemized = true; // every post and vote is its own answer, not one 
 export function phone(q, ctx) {
   const id = `ask-${q.id}`;
   const countId = `count-${q.id}`;
-  const area = h("textarea", { id, name: "ask", rows: 3, maxlength: q.max_length, dir: "auto",
-    "aria-describedby": countId, disabled: !ctx.open });
+  const area = h("textarea", { id, name: "ask", rows: 3, dir: "auto", "aria-describedby": countId, disabled: !ctx.open });
   area.value = typeof ctx.draftValue === "string" ? ctx.draftValue : "";
-  const counter = h("p", { class: "counter", id: countId });
-  const count = () => {
-    counter.textContent = ctx.t("characters", { n: ctx.number.format(area.value.length), max: ctx.number.format(q.max_length) });
-  };
-  area.addEventListener("input", () => { ctx.draft(area.value); count(); });
-  count();
+  area.addEventListener("input", () => ctx.draft(area.value));
+  const counter = textCounter(area, q.max_length, ctx, countId);
   const ask = h("button", { type: "submit", class: "primary", disabled: !ctx.open, text: ctx.t("qa_ask") });
   const list = h("ul", { class: "qa-items", "aria-label": ctx.t("qa_room") });
   list.addEventListener("click", (event) => {
@@ -80,9 +76,11 @@ export function acked(own, value, item) {
   return next;
 }
 
-/** A question was sent: the box is empty for the next one. */
-export function sent(form) {
-  const area = form.querySelector("textarea");
+/** A question was stored: the box is empty for the next one, unless something else was
+ *  typed since. (Only on the ack: a refused question stays for the asker to shorten.) */
+export function sent(root, value) {
+  const area = root.querySelector("textarea[name=ask]");
+  if (!area || !("ask" in value) || area.value.trim() !== value.ask) return;
   area.value = "";
   area.dispatchEvent(new Event("input"));
 }

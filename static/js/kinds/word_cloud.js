@@ -14,7 +14,7 @@ export function phone(q, ctx) {
     const id = `word-${q.id}-${i}`;
     fields.push(h("p", { class: "word-field" },
       h("label", { for: id, text: ctx.t("word_n", { n: ctx.number.format(i + 1) }) }),
-      h("input", { id, type: "text", value: given[i] || "", maxlength: q.max_length, autocomplete: "off",
+      h("input", { id, type: "text", value: given[i] || "", autocomplete: "off",
         enterkeyhint: i === q.max_words - 1 ? "send" : "next", dir: "auto", disabled: !ctx.open })));
   }
   const set = h("fieldset", {}, promptLegend(q), ...fields);
