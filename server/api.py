@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import auth, export, rooms
+from . import auth, export, rooms, segments
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnknownSession, UnknownTemplate
 from .kinds import question_json, questions_from_specs
 from .models import (
@@ -169,7 +169,10 @@ async def settings(request: Request) -> JSONResponse:
     """Change a running session's settings; its screens and phones redraw at once."""
     info = await _session(request)
     body = parse_model(SettingsRequest, await read_json(request))
-    await request.state.store.set_profanity_filter(info.id, body.profanity_filter)
+    if body.profanity_filter is not None:
+        await request.state.store.set_profanity_filter(info.id, body.profanity_filter)
+    if body.min_group is not None:
+        await request.state.store.set_min_group(info.id, body.min_group)
     await request.state.hub.session_changed(info.id, [q.id for q in info.questions])
     updated = await request.state.store.session(info.id)
     return JSONResponse(session_json(updated, request.state.settings.base_url))
@@ -185,7 +188,13 @@ async def moderate(request: Request) -> JSONResponse:
 
 
 async def results(request: Request) -> JSONResponse:
+    """All results, or with `?segment=QID` split by the answers to a segment question."""
     info = await _session(request)
+    segment = request.query_params.get("segment")
+    if segment is not None:
+        q = segments.segment_question(info, segment)
+        split = await request.state.store.segment_results(info.id, q.id)
+        return JSONResponse(segments.split_json(q, split))
     found = await request.state.store.results(info.id)
     return JSONResponse({"questions": results_json(found)})
 

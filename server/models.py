@@ -192,14 +192,39 @@ class AnswerResponse(_Model):
     item: str | None = Field(default=None, description="a Q&A post's item id")
 
 
-class SettingsRequest(_Model):
-    """Session settings the organizer may change while it runs."""
+_SETTINGS = ("profanity_filter", "min_group")
 
-    profanity_filter: bool = Field(
+
+class SettingsRequest(_Model):
+    """Session settings the organizer may change while it runs: at least one."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                _given("profanity_filter", "boolean"),
+                _given("min_group", "integer"),
+            ]
+        },
+    )
+
+    profanity_filter: bool | None = Field(
+        default=None,
         description="hide participants' words that the English or German word list catches "
         "(stories, word-cloud words, Q&A posts) from the screen and the phones; they stay "
-        "in the store and are marked in exports"
+        "in the store and are marked in exports",
     )
+    min_group: Annotated[int, Field(strict=True, ge=2, le=100)] | None = Field(
+        default=None,
+        description="the smallest segment group whose results are shown (default 3); "
+        "smaller groups are withheld so that nobody can be singled out",
+    )
+
+    @model_validator(mode="after")
+    def _some_setting(self) -> SettingsRequest:
+        if all(getattr(self, name) is None for name in _SETTINGS):
+            raise ValueError("give at least one of 'profanity_filter' or 'min_group'")
+        return self
 
 
 class OkResponse(_Model):
@@ -221,6 +246,23 @@ class QuestionResult(_Model):
 
 class ResultsResponse(_Model):
     questions: list[QuestionResult]
+
+
+class GroupResults(_Model):
+    id: str = Field(description='an option id of the segment question, "not_said" or "all"')
+    label: str | None
+    n: int = Field(description="participants in the group")
+    withheld: bool = Field(
+        description="fewer than min_group people (or needed to keep such a group from being "
+        "worked out by subtraction): no results"
+    )
+    questions: list[QuestionResult]
+
+
+class SegmentResultsResponse(_Model):
+    segment: str
+    min_group: int
+    groups: list[GroupResults]
 
 
 class ChoiceOut(_Model):
@@ -257,6 +299,7 @@ class SessionResponse(_Model):
     join_url: str
     profanity_filter: bool
     reveal: Reveal
+    min_group: int
     questions: list[QuestionOut]
 
 

@@ -25,6 +25,7 @@ _MODELS: list[type[BaseModel]] = [
     m.OkResponse,
     m.HealthResponse,
     m.ResultsResponse,
+    m.SegmentResultsResponse,
     m.SessionResponse,
     m.SessionSummaryOut,
     m.TemplateOut,
@@ -78,6 +79,16 @@ def spec() -> dict[str, Any]:
     presenter: list[dict[str, list[str]]] = [{"bearer": []}]
     participant: list[dict[str, list[str]]] = [{"participant": []}]
     sid = [_path("session_id")]
+    results_params = [
+        *sid,
+        {
+            "name": "segment",
+            "in": "query",
+            "required": False,
+            "description": "split the results by the answers to this segment question",
+            "schema": {"type": "string", "maxLength": 64},
+        },
+    ]
     export_params = [
         *sid,
         {
@@ -184,10 +195,14 @@ def spec() -> dict[str, Any]:
             },
             "/api/sessions/{session_id}/results": {
                 "get": _op(
-                    "Current results",
-                    {"200": _json(_ref(m.ResultsResponse))},
+                    "Current results, or with ?segment= per group of a segment question",
+                    {
+                        "200": _json(
+                            {"oneOf": [_ref(m.ResultsResponse), _ref(m.SegmentResultsResponse)]}
+                        )
+                    },
                     security=presenter,
-                    params=sid,
+                    params=results_params,
                 )
             },
             "/api/sessions/{session_id}/responses": {

@@ -141,6 +141,7 @@ async def _phone_page(
     participant_id = await auth.participant_id(request, store, session_id)
     info = await store.session(session_id)
     answers = await store.answers_of(session_id, participant_id) if participant_id else {}
+    stored = set(answers)  # answered before: the button offers to update, not to send
     if draft:
         answers = {**answers, **draft}
     shown = phone_result_ids(info)
@@ -151,7 +152,7 @@ async def _phone_page(
         {
             "session": info,
             "code": code,
-            "forms": phone_forms(info, answers, {r["id"]: r for r in results}),
+            "forms": phone_forms(info, answers, {r["id"]: r for r in results}, stored),
             "joined": participant_id is not None,
             "saved": saved,
             "problem": problem.code if problem else None,
@@ -164,7 +165,7 @@ async def _phone_page(
 
 
 def phone_forms(
-    info: SessionInfo, answers: dict[str, Any], shared: dict[str, Any]
+    info: SessionInfo, answers: dict[str, Any], shared: dict[str, Any], stored: set[str]
 ) -> list[dict[str, Any]]:
     """The questions a phone may see now, each with its state, the participant's answer,
     the results the room may see, and a fresh answer id: submitting the same form twice
@@ -174,6 +175,7 @@ def phone_forms(
             "q": q,
             "state": info.question_states[q.id].state,
             "value": answers.get(q.id),
+            "stored": q.id in stored,
             "shared": shared.get(q.id),
             "itemized": item_rules(q) is not None,
             "answer_id": str(uuid.uuid4()),

@@ -53,6 +53,7 @@ def session_json(
         "join_url": join_url(base_url, info.code),
         "profanity_filter": info.profanity_filter,
         "reveal": info.reveal,
+        "min_group": info.min_group,
         "questions": questions,
     }
 

@@ -70,9 +70,20 @@ class SessionInfo:
     question_states: dict[str, QuestionState]
     profanity_filter: bool = False  # participants' words that the filter catches are hidden
     reveal: str = "live"  # live: results show while voting; on_reveal: once revealed or locked
+    min_group: int = 3  # a segment group with fewer participants is withheld
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSplit:
+    """Results per group of a segment question: its option ids, "not_said" and "all",
+    each with how many participants it has. Withholding small groups is not the store's
+    call: server/segments.py decides what may be shown."""
+
+    min_group: int
+    groups: dict[str, tuple[int, ResultMap]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +166,9 @@ class Store(Protocol):
         """Switch the session's language filter on or off (it applies at once, also to
         answers stored before)."""
 
+    async def set_min_group(self, session_id: str, size: int) -> None:
+        """The smallest segment group whose results are shown."""
+
     async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
         """Hide or show a story or Q&A post, mark a post answered, approve a pending one;
         returns its question id."""
@@ -180,6 +194,9 @@ class Store(Protocol):
 
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         """Full current results, of all questions or only of those named."""
+
+    async def segment_results(self, session_id: str, segment_id: str) -> SegmentSplit:
+        """Every question's results per answer to the segment question `segment_id`."""
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]: ...
     async def export_rows(self, session_id: str) -> list[ExportRow]: ...

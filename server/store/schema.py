@@ -47,6 +47,8 @@ sessions = Table(
     Column("ended_at", String(32)),
     Column("profanity_filter", Boolean, nullable=False, default=False),
     Column("reveal", String(16), nullable=False, default="live"),  # live | on_reveal
+    # a segment group with fewer participants is withheld, so that nobody is singled out
+    Column("min_group", Integer, nullable=False, default=3),
     Index(
         "uq_sessions_live_code",
         "code",

@@ -45,6 +45,7 @@ from . import (
     QuestionState,
     Recorded,
     ResultMap,
+    SegmentSplit,
     SessionInfo,
     SessionSummary,
     Settle,
@@ -217,6 +218,7 @@ class SqliteStore:
             states,
             bool(row.profanity_filter),
             row.reveal,
+            row.min_group,
         )
 
     async def live_session_by_code(self, code: str) -> str | None:
@@ -270,6 +272,9 @@ class SqliteStore:
     async def set_profanity_filter(self, session_id: str, on: bool) -> None:
         await self._write("profanity_filter", (session_id, on))
 
+    async def set_min_group(self, session_id: str, size: int) -> None:
+        await self._write("min_group", (session_id, size))
+
     async def moderate(self, session_id: str, item_id: int, changes: Moderation) -> str:
         question_id: str = await self._write("moderate", (session_id, item_id, changes))
         return question_id
@@ -313,31 +318,43 @@ class SqliteStore:
         if info is None:
             return None
         wanted = [q for q in info.questions if not only or q.id in only]
-        query = (
-            select(
-                answers.c.question_id, answers.c.response_id, answers.c.value, responses.c.hidden
-            )
-            .join(responses, responses.c.id == answers.c.response_id)
-            .where(
-                answers.c.session_id == session_id,
-                answers.c.question_id.in_([q.id for q in wanted]),
-            )
+        return _tally_rows(info, wanted, _read_rows(conn, session_id, wanted))
+
+    async def segment_results(self, session_id: str, segment_id: str) -> SegmentSplit:
+        split: SegmentSplit | None = await self._read(
+            lambda c: self._count_groups(c, session_id, segment_id)
         )
-        by_question: dict[str, list[StoredAnswer]] = {q.id: [] for q in wanted}
-        for qid, response_id, value, hidden in conn.execute(query):
-            by_question[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden)))
-        caught = profanity.caught if info.profanity_filter else None
-        itemized = [q.id for q in wanted if item_rules(q) is not None]
-        posts = _read_items(conn, session_id, itemized, by_question) if itemized else {}
-        return {
-            q.id: {
-                "id": q.id,
-                "kind": q.kind,
-                "responses": posts.get(q.id, len(by_question[q.id])),
-                "result": tally(q, by_question[q.id], caught),
-            }
-            for q in wanted
-        }
+        if split is None:
+            raise NotFound(f"no session {session_id!r}")
+        return split
+
+    def _count_groups(
+        self, conn: Connection, session_id: str, segment_id: str
+    ) -> SegmentSplit | None:
+        """Every question's results once per answer to the segment question, for those who
+        did not answer it, and for all: one read, tallied per group."""
+        info = self._load_session(conn, session_id)
+        if info is None:
+            return None
+        rows = _read_rows(conn, session_id, list(info.questions))
+        everyone = set(
+            conn.execute(
+                select(participants.c.id).where(participants.c.session_id == session_id)
+            ).scalars()
+        )
+        chosen = {pid: a.value for pid, a in rows.get(segment_id, []) if isinstance(a.value, str)}
+        groups: dict[str, set[int]] = {}
+        for pid, option in chosen.items():
+            groups.setdefault(option, set()).add(pid)
+        groups["not_said"] = everyone - set(chosen)
+        groups["all"] = everyone
+        return SegmentSplit(
+            info.min_group,
+            {
+                group: (len(members), _tally_rows(info, list(info.questions), rows, members))
+                for group, members in groups.items()
+            },
+        )
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]:
         """A participant's current answers; for Q&A, their own posts and votes."""
@@ -428,15 +445,63 @@ class SqliteStore:
             return [e]
 
 
+# -- results: reads ------------------------------------------------------------------------
+Rows = dict[str, list[tuple[int, StoredAnswer]]]  # question -> (participant, answer)
+
+
+def _read_rows(conn: Connection, session_id: str, wanted: list[Question]) -> Rows:
+    """The current answers of the questions, each with whose it is (for segment splits);
+    for Q&A, its posts and its votes."""
+    query = (
+        select(
+            answers.c.question_id,
+            answers.c.participant_id,
+            answers.c.response_id,
+            answers.c.value,
+            responses.c.hidden,
+        )
+        .join(responses, responses.c.id == answers.c.response_id)
+        .where(
+            answers.c.session_id == session_id,
+            answers.c.question_id.in_([q.id for q in wanted]),
+        )
+    )
+    rows: Rows = {q.id: [] for q in wanted}
+    for qid, pid, response_id, value, hidden in conn.execute(query):
+        rows[qid].append((pid, StoredAnswer(response_id, json.loads(value), bool(hidden))))
+    itemized = [q.id for q in wanted if item_rules(q) is not None]
+    if itemized:
+        _read_items(conn, session_id, itemized, rows)
+    return rows
+
+
+def _tally_rows(
+    info: SessionInfo, wanted: list[Question], rows: Rows, members: set[int] | None = None
+) -> ResultMap:
+    """Each question's result from its rows, of everyone or only of `members`. A Q&A's
+    `responses` is its number of posts; any other question's, its number of answers."""
+    caught = profanity.caught if info.profanity_filter else None
+    out: ResultMap = {}
+    for q in wanted:
+        mine = [a for pid, a in rows[q.id] if members is None or pid in members]
+        counted = [a for a in mine if "ask" in a.value] if item_rules(q) is not None else mine
+        out[q.id] = {
+            "id": q.id,
+            "kind": q.kind,
+            "responses": len(counted),
+            "result": tally(q, mine, caught),
+        }
+    return out
+
+
 # -- Q&A items: reads -----------------------------------------------------------------------
-def _read_items(
-    conn: Connection, session_id: str, question_ids: list[str], into: dict[str, list[StoredAnswer]]
-) -> dict[str, int]:
+def _read_items(conn: Connection, session_id: str, question_ids: list[str], into: Rows) -> None:
     """Add the Q&A posts (with what the room did to them) and one vote per vote row to
-    `into`, as the kind's tally reads them; return the number of posts per question."""
+    `into`, each with whose it is, as the kind's tally reads them."""
     posts = (
         select(
             qa_items.c.question_id,
+            qa_items.c.participant_id,
             responses.c.id,
             responses.c.value,
             responses.c.hidden,
@@ -446,17 +511,15 @@ def _read_items(
         .join(responses, responses.c.id == qa_items.c.response_id)
         .where(qa_items.c.session_id == session_id, qa_items.c.question_id.in_(question_ids))
     )
-    counts = dict.fromkeys(question_ids, 0)
-    for qid, response_id, value, hidden, pending, answered in conn.execute(posts):
+    for qid, pid, response_id, value, hidden, pending, answered in conn.execute(posts):
         marks = frozenset(m for m, on in (("pending", pending), ("answered", answered)) if on)
-        into[qid].append(StoredAnswer(response_id, json.loads(value), bool(hidden), marks))
-        counts[qid] += 1
-    votes = select(qa_votes.c.question_id, qa_votes.c.item_id).where(
+        post = StoredAnswer(response_id, json.loads(value), bool(hidden), marks)
+        into[qid].append((pid, post))
+    votes = select(qa_votes.c.question_id, qa_votes.c.participant_id, qa_votes.c.item_id).where(
         qa_votes.c.session_id == session_id, qa_votes.c.question_id.in_(question_ids)
     )
-    for qid, item_id in conn.execute(votes):
-        into[qid].append(StoredAnswer(0, {"upvote": str(item_id)}))
-    return counts
+    for qid, pid, item_id in conn.execute(votes):
+        into[qid].append((pid, StoredAnswer(0, {"upvote": str(item_id)})))
 
 
 def _own_items(conn: Connection, session_id: str, participant_id: int) -> dict[str, JsonValue]:
@@ -849,15 +912,22 @@ def _reveal(conn: Connection, session_id: str) -> str:
 
 
 def _profanity_filter(conn: Connection, session_id: str, on: bool) -> None:
-    found = conn.execute(
-        update(sessions).where(sessions.c.id == session_id).values(profanity_filter=on)
-    )
+    _set_session(conn, session_id, profanity_filter=on)
+
+
+def _min_group(conn: Connection, session_id: str, size: int) -> None:
+    _set_session(conn, session_id, min_group=size)
+
+
+def _set_session(conn: Connection, session_id: str, **values: Any) -> None:
+    found = conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
     if found.rowcount == 0:
         raise NotFound(f"no session {session_id!r}")
 
 
 _OPERATIONS: dict[str, Any] = {
     "profanity_filter": _profanity_filter,
+    "min_group": _min_group,
     "setting": _setting,
     "join": _join,
     "create_session": _create_session,
