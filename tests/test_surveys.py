@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.config import ROOT
+from server.errors import TemplateError
+from server.sections import SECTIONS
 from server.surveys import load_surveys, parse_template, slugify
 
 GOOD = """
@@ -108,3 +110,18 @@ def test_an_explicit_id_used_twice_is_refused() -> None:
         assert "ids must be unique" in str(e)
     else:
         raise AssertionError("two options with the id 'lead' were accepted")
+
+
+def test_a_template_naming_an_unknown_brief_section_is_refused_at_load() -> None:
+    text = GOOD + 'brief = "stories"\n'
+    try:
+        parse_template("voices.toml", text)
+    except TemplateError as e:
+        message = str(e)
+    else:
+        raise AssertionError("a template with an unknown brief section was loaded")
+    assert message.startswith("voices.toml: questions.0.single_choice.brief:")
+    assert "'voices'" in message and "'readiness'" in message  # the allowed names
+    good = parse_template("voices.toml", GOOD + 'brief = "voices"\n')
+    assert good.questions[0].brief == "voices"
+    assert list(SECTIONS)[0] == "audience"

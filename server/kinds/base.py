@@ -14,6 +14,8 @@ from typing import Annotated, Any, ClassVar, Generic, TypeVar
 import regex
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..sections import BriefSection
+
 JsonValue = Any  # a value that json.dumps accepts
 Sums = Counter[str]  # named totals of a question's answers: what each answer adds
 FormFields = Mapping[str, Sequence[str]]  # an urlencoded form: each name with its values
@@ -93,7 +95,7 @@ class QuestionSpec(_Spec):
     id: Slug | None = None
     prompt: Prompt
     segment: bool = False
-    brief: Annotated[str, Field(max_length=40)] | None = None
+    brief: BriefSection | None = None  # the brief section it feeds (server/sections.py)
 
 
 C = TypeVar("C")
