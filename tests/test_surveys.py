@@ -124,4 +124,4 @@ def test_a_template_naming_an_unknown_brief_section_is_refused_at_load() -> None
     assert "'voices'" in message and "'readiness'" in message  # the allowed names
     good = parse_template("voices.toml", GOOD + 'brief = "voices"\n')
     assert good.questions[0].brief == "voices"
-    assert list(SECTIONS)[0] == "audience"
+    assert next(iter(SECTIONS)) == "audience"
