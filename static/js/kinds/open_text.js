@@ -23,9 +23,10 @@ export function read(form) {
   return text ? text : null;
 }
 
-/** Cards are kept, not redrawn, so that a story does not flash when another arrives. */
+/** Cards are kept, not redrawn, so that a story does not flash when another arrives.
+ *  Without controls (the audience screen, phones) a hidden story simply is not there. */
 export function present(holder, question, data, { t, controls = true }) {
-  const items = data.result.items || [];
+  const items = (data.result.items || []).filter((item) => controls || !(item.hidden || item.filtered));
   if (holder.dataset.kind !== "open_text") {
     holder.dataset.kind = "open_text";
     holder.replaceChildren(h("ul", { class: "stories", "aria-label": t("stories") }));
