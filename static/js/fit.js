@@ -31,18 +31,21 @@ export class Pager {
     this.onPage = onPage; // (page or null) -> void: what the page shows, for a note
   }
 
-  /** Show the page at this.start; returns {from, to, total} (1-based) or null when all fit. */
-  fit(box, list) {
+  /** All items, their type shrunk to `floor` at most; if they still do not fit, the page
+   *  at this.start in full-size type (a story too long for a page alone gets smaller
+   *  type, never cut). Returns {from, to, total, next} (from 1) or null when all fit. */
+  fit(box, list, floor) {
     const items = [...list.children];
     for (const item of items) item.hidden = false;
-    if (!overflows(box)) return this.#done(null);
+    if (shrinkToFit(box, floor)) return this.#done(null);
     if (this.start >= items.length) this.start = 0;
     for (const item of items) item.hidden = true;
-    let end = this.start;
-    while (end < items.length) {
+    items[this.start].hidden = false;
+    shrinkToFit(box, floor);
+    let end = this.start + 1;
+    for (; end < items.length; end += 1) {
       items[end].hidden = false;
-      if (overflows(box) && end > this.start) { items[end].hidden = true; break; }
-      end += 1;
+      if (overflows(box)) { items[end].hidden = true; break; }
     }
     return this.#done({ from: this.start + 1, to: end, total: items.length, next: end });
   }

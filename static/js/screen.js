@@ -59,10 +59,8 @@ function answeredText(responses) {
 function fit() {
   const holder = $("results");
   const list = holder.querySelector(".stories, .qa-shown");
-  if (list) for (const item of list.children) item.hidden = false;
-  shrinkToFit(holder, list ? LIST_FLOOR : TYPE_FLOOR);
-  if (!list) { notePage(null); return; }
-  pager.schedule(pager.fit(holder, list), render);
+  if (list) pager.schedule(pager.fit(holder, list, LIST_FLOOR), render);
+  else { shrinkToFit(holder, TYPE_FLOOR); notePage(null); }
 }
 
 function notePage(page) {

@@ -124,6 +124,7 @@ async def test_the_audience_screen_shows_no_button_and_never_scrolls_with_long_c
             await expect(screen.locator("#prompt")).to_have_text(prompt)
             await expect(screen.locator("#results")).not_to_be_empty()
             await assert_fits(screen, f"question {number} at {width}x{height}")
+            await settled(screen)
             assert await screen.locator("button, input, select, .langs").count() == 0
             await screen.screenshot(
                 path=artifacts / f"screen-{width}x{height}-q{number}.png", animations="disabled"
@@ -132,6 +133,7 @@ async def test_the_audience_screen_shows_no_button_and_never_scrolls_with_long_c
         await expect(screen.locator("#q-number")).to_have_text("Question 1 of 4")
 
     await control(server, session["id"], "goto", session["questions"][2]["id"])
+    await expect(screen.locator("#prompt")).to_have_text(prompts[2])
     note = screen.locator("#page-note")  # 30 stories do not fit: a page, newest first
     await expect(note).to_have_text(re.compile(r"^1–\d+ of 30$"))
     newest = screen.locator(".story:not([hidden]) .story-text").first
@@ -266,7 +268,7 @@ async def test_no_wcag_violations_on_the_facilitators_view_and_the_screen(
 async def settled(page: Page) -> None:
     """Wait until arrivals have faded in: axe measures colours as they are at the moment."""
     await page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
+        "() => document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
     )
 
 

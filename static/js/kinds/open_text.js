@@ -51,6 +51,8 @@ function storyCard(item, seen, t, controls) {
   const filtered = Boolean(item.filtered);
   const card = h("li", { class: `story${hidden || filtered ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id,
     "data-hidden": String(hidden), "data-filtered": String(filtered) });
+  // fades in once: a card the screen hides for a page and shows again does not fade again
+  for (const done of ["animationend", "animationcancel"]) card.addEventListener(done, () => card.classList.remove("arrive"));
   if (hidden) card.append(h("p", { class: "story-text muted", text: t("story_hidden") }));
   else if (filtered) card.append(h("p", { class: "story-text muted", text: t("story_filtered") }));
   else card.append(h("p", { class: "story-text", dir: "auto", text: item.text }));
