@@ -189,7 +189,9 @@ async def test_the_screen_follows_the_facilitators_view_and_a_hidden_story_disap
         assert (await who.answer_http(session["questions"][1]["id"], text)).status_code == 201
     await other.close()
     await expect(screen.locator(".story-text")).to_have_text(["Hide me", "Keep me"])
-    await facilitator.locator(".story", has_text="Hide me").get_by_role("button", name="Hide").click()
+    await (
+        facilitator.locator(".story", has_text="Hide me").get_by_role("button", name="Hide").click()
+    )
     await expect(facilitator.locator(".story").first).to_contain_text("Hidden from the screen")
     await expect(screen.locator(".story-text")).to_have_text(["Keep me"])  # gone, no placeholder
     await phone.close()
@@ -206,7 +208,9 @@ async def test_after_the_end_both_views_step_through_every_result_read_only(
     await control(server, session["id"], "goto", q1)
     phone = Phone(server)
     await phone.join(session["code"])
-    assert (await phone.answer_http(q1, session["questions"][0]["options"][1]["id"])).status_code == 201
+    assert (
+        await phone.answer_http(q1, session["questions"][0]["options"][1]["id"])
+    ).status_code == 201
     await phone.close()
     facilitator = await open_presenter(browser, js_errors, session)
     screen = await open_screen(browser, js_errors, session)  # a second machine
