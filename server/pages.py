@@ -1,4 +1,5 @@
-"""HTML pages (Jinja2, autoescape on): start page, phone, presenter screen, console."""
+"""HTML pages (Jinja2, autoescape on): start page, phone, facilitator's view, audience
+screen, console."""
 
 from __future__ import annotations
 
@@ -250,7 +251,19 @@ async def answer_form(request: Request) -> Response:
 
 # -- presenters -----------------------------------------------------------------------------
 async def present(request: Request) -> Response:
-    """`/present/{id}`: a `?key=` link signs this browser in as the session's presenter."""
+    """`/present/{id}`: the facilitator's view, on the laptop: controls, the live result,
+    the next question, moderation. A `?key=` link signs this browser in as the presenter."""
+    return await _presenter_page(request, "presenter.html")
+
+
+async def screen(request: Request) -> Response:
+    """`/screen/{id}`: the audience screen, on the projector: the content and nothing else,
+    following the facilitator's view live. It needs the same key or sign-in, so that the
+    link (with `?key=`) can be opened on a second machine."""
+    return await _presenter_page(request, "screen.html")
+
+
+async def _presenter_page(request: Request, template: str) -> Response:
     session_id = request.path_params["session_id"]
     store = request.state.store
     key = request.query_params.get("key")
@@ -268,9 +281,10 @@ async def present(request: Request) -> Response:
     base = request.state.settings.base_url
     return render(
         request,
-        "presenter.html",
+        template,
         {
             "session": info,
+            "ended": info.state == "ended",  # an ended session's code joins nobody: not shown
             "join_url": join_url(base, info.code),
             "join_host": display_host(base),
             "spaced_code": spaced_code(info.code),
@@ -345,6 +359,7 @@ def routes() -> list[BaseRoute]:
         Route("/j/{code}/answer", answer_form, methods=["POST"]),
         Route("/present/{session_id}", present),
         Route("/present/{session_id}/qr.svg", join_qr),
+        Route("/screen/{session_id}", screen),
         Route("/signin", sign_in),
         Route("/signout", sign_out, methods=["POST"]),
         Route("/console", console),

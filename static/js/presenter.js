@@ -1,103 +1,91 @@
-// The presenter screen: live results from the presenter socket, controls over HTTP,
-// and the keys a presenter's hands (and clicker) already know.
-import { Countdowns, TICK_MS, clockText } from "./countdown.js";
-import { catalog, h, socketUrl, store } from "./dom.js";
-import { kindOf } from "./kinds/index.js";
-import { reconnecting } from "./socket.js";
+// The facilitator's view, on the laptop: the controls, the question on the screen with its
+// live result and moderation, what comes next, the countdown, the room's numbers. The
+// audience screen (/screen/{id}) follows it; the keys are the clicker's on both.
+import { listenForKeys, returnFocusAfterClick } from "./keys.js";
+import { showReactions } from "./reactions.js";
+import { Stage } from "./stage.js";
+import { INITIAL_VIEW, shareView } from "./sync.js";
+import { followTheme, pickTheme } from "./theme.js";
 
-const body = document.body;
-const { t, n, lang } = catalog();
-const api = body.dataset.api;
-const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
-const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
 const $ = (id) => document.getElementById(id);
 const filterSwitch = $("language-filter");
 
-let session = null;
-let connected = 0; // phones connected to this server right now
-const results = {}; // question id -> {responses, result}
-const countdowns = new Countdowns();
-
-// -- theme ---------------------------------------------------------------------------------
-const themePick = $("theme");
-function applyTheme(theme) {
-  if (theme) document.documentElement.dataset.theme = theme;
-  else delete document.documentElement.dataset.theme;
-  themePick.value = theme;
-}
-applyTheme(store.get("trifecta.theme", ""));
-themePick.addEventListener("change", () => {
-  store.set("trifecta.theme", themePick.value);
-  applyTheme(themePick.value);
+let view = { ...INITIAL_VIEW };
+const stage = new Stage({
+  onChange: render,
+  onReactions: (counts) => showReactions(counts, { tally: $("reaction-tally"), number: stage.text.number }),
 });
-
-// -- live updates --------------------------------------------------------------------------
-reconnecting(socketUrl(body.dataset.wsPath), {
-  onMessage(message) {
-    if (message.type === "results") {
-      for (const q of message.questions) results[q.id] = q;
-      render();
-    } else if (message.type === "session") {
-      session = message.session;
-      countdowns.update(session);
-      if (Number.isInteger(message.connected)) connected = message.connected;
-      render();
-    } else if (message.type === "reactions") {
-      showReactions(message.counts);
-    }
-  },
-  onStatus(status) {
-    body.dataset.connection = status;
-    $("link-state").textContent = status === "open" ? t("live") : t("reconnecting_screen");
+const { t, n, number } = stage.text;
+const share = shareView(document.body.dataset.session, {
+  current: () => ({ ...view, review: stage.review }),
+  onView(shared) {
+    view = shared;
+    stage.review = shared.review;
+    render();
   },
 });
 
-function current() {
-  if (!session || !session.current_question) return null;
-  return session.questions.find((q) => q.id === session.current_question) || null;
+function setView(change) {
+  view = { ...view, ...change };
+  share({ ...view, review: stage.review });
+  render();
 }
 
 function render() {
-  if (!session) return;
-  filterSwitch.checked = Boolean(session.profanity_filter);
-  const question = current();
-  const ended = session.state === "ended";
-  $("start-slide").hidden = ended || Boolean(question);
-  $("question-view").hidden = ended || !question;
-  $("ended-slide").hidden = !ended;
-  body.dataset.view = ended ? "ended" : question ? "question" : "start";
-  if (!question || ended) { updateButtons(null); return; }
-  const position = session.questions.indexOf(question);
-  $("q-number").textContent = t("position", { n: number.format(position + 1), total: number.format(session.questions.length) });
-  $("q-state").textContent = t(`state.${question.state}`);
-  $("q-state").dataset.state = question.state;
-  $("prompt").textContent = question.prompt;
-  const data = results[question.id] || { responses: 0, result: {} };
-  $("counter").textContent = counterText(data.responses);
-  $("results-hidden").hidden = question.results_visible;
-  const holder = $("results");
-  holder.hidden = !question.results_visible;
-  if (question.results_visible) drawResults(holder, question, data);
+  if (!stage.session) return;
+  filterSwitch.checked = Boolean(stage.session.profanity_filter);
+  const question = stage.drawSlides();
+  drawRoom(question);
+  drawNext(question);
+  drawScreenState();
   updateButtons(question);
-  showCountdown();
+  if (question) stage.drawQuestion(question, { controls: !stage.ended, sorted: view.sorted, order: view.qaOrder });
 }
 
-/** "37 of 52 answered" while the phones in the room outnumber the answers; answers sent
- *  over HTTP or to another worker can outnumber this worker's phones: then a plain count. */
-function counterText(responses) {
-  if (connected > 0 && connected >= responses) {
-    return n("answered_of", responses, { total: number.format(connected) });
+/** Phones joined (with a socket on this server) and, on a question, how many answered. */
+function drawRoom(question) {
+  const joined = n("joined", stage.connected);
+  const answered = question ? stage.data(question).responses : null;
+  $("room-count").textContent = answered === null ? joined : `${joined} · ${n("answered", answered)}`;
+  const joinedOnSlide = $("joined");
+  if (joinedOnSlide) joinedOnSlide.textContent = joined;
+  if (question) $("counter").textContent = answeredText(answered);
+}
+
+function answeredText(responses) {
+  if (stage.connected > 0 && stage.connected >= responses && !stage.ended) {
+    return n("answered_of", responses, { total: number.format(stage.connected) });
   }
   return n("responses", responses);
 }
 
+function drawNext(question) {
+  const next = stage.after(question);
+  const total = stage.session.questions.length;
+  $("next-position").textContent = next
+    ? t("position", { n: number.format(stage.session.questions.indexOf(next) + 1), total: number.format(total) })
+    : "";
+  $("next-prompt").textContent = next ? next.prompt : t("no_next");
+}
+
+function drawScreenState() {
+  $("blank-button").setAttribute("aria-pressed", String(view.blank));
+  $("qr-button").setAttribute("aria-pressed", String(view.qr));
+  $("sort-button").setAttribute("aria-pressed", String(view.sorted));
+  $("screen-state").textContent = view.blank ? t("screen_blank") : view.qr ? t("screen_qr") : "";
+}
+
 function updateButtons(question) {
+  const live = !stage.ended;
   const lock = $("lock-button");
   const show = $("results-button");
-  lock.disabled = show.disabled = !question;
-  for (const control of $("countdown-form").elements) control.disabled = !question;
+  lock.disabled = show.disabled = !question || !live;
+  for (const control of $("countdown-form").elements) control.disabled = !question || !live;
+  filterSwitch.disabled = !live;
+  $("end-button").disabled = !live;
+  $("qr-button").disabled = !live;
   $("share-button").hidden = true;
-  if (!question) return;
+  if (!question || !live) return;
   lock.textContent = question.state === "open" ? t("lock") : t("open");
   show.textContent = question.results_visible ? t("hide_results") : t("show_results");
   show.setAttribute("aria-pressed", String(!question.results_visible));
@@ -106,149 +94,70 @@ function updateButtons(question) {
 }
 
 // -- countdown -----------------------------------------------------------------------------
-/** At zero the screen shows the question locked at once; the server's own session message
- *  (the store locked it at the deadline) follows. */
-function tick() {
-  if (!session) return;
-  if (countdowns.expire(session).length) render();
-  else showCountdown();
-}
-setInterval(tick, TICK_MS);
-
-function showCountdown() {
-  const question = current();
-  const left = question && question.state === "open" ? countdowns.left(question.id) : null;
-  const timer = $("countdown");
-  timer.hidden = left === null;
-  if (left === null) return;
-  timer.textContent = clockText(left);
-  timer.toggleAttribute("data-ending", left <= 10);
-}
-
 function startCountdown(seconds) {
-  const question = current();
-  if (question && Number.isInteger(seconds)) control("countdown", question.id, { seconds });
+  const question = stage.shown();
+  if (question && Number.isInteger(seconds)) stage.control("countdown", question.id, { seconds });
 }
 
 const countdownForm = $("countdown-form");
 countdownForm.addEventListener("submit", (event) => {
   event.preventDefault();
   startCountdown(countdownForm.elements.seconds.valueAsNumber);
+  document.activeElement?.blur(); // the clicker's keys go to the page again
 });
 countdownForm.addEventListener("click", (event) => {
   const preset = event.target.closest("button[data-seconds]");
   if (preset) startCountdown(Number(preset.dataset.seconds));
 });
 
-// -- results -------------------------------------------------------------------------------
-function drawResults(holder, question, data) {
-  kindOf(question.kind).present(holder, question, data, { t, n, number, percent });
-}
-
+// -- moderation ----------------------------------------------------------------------------
 $("results").addEventListener("click", async (event) => {
+  const order = event.target.closest("button.qa-sort");
+  if (order) { setView({ qaOrder: order.dataset.order }); return; }
   const button = event.target.closest("button.moderate");
   if (!button) return;
   button.disabled = true;
   // a story or Q&A post: hide or show it; approve a post, mark it answered
-  await post(`${api}/moderation`, { item: button.dataset.item, [button.dataset.change]: button.dataset.to === "true" });
+  await stage.post(`${stage.api}/moderation`, { item: button.dataset.item, [button.dataset.change]: button.dataset.to === "true" });
 });
 
-// -- reactions -----------------------------------------------------------------------------
-// Each reaction rises and fades. A room tapping at once would put hundreds of elements on a
-// projector laptop: beyond MAX_FLOATING on screen the rest are only counted in the tally.
-const MAX_FLOATING = 30;
-const reactionLayer = $("reaction-layer");
-const tally = $("reaction-tally");
-const calm = matchMedia("(prefers-reduced-motion: reduce)");
-
-function showReactions(counts) {
-  for (const [name, count] of Object.entries(counts)) {
-    const item = tally.querySelector(`li[data-reaction="${CSS.escape(name)}"]`);
-    if (!item || !Number.isInteger(count) || count < 1) continue;
-    const total = item.querySelector(".tally-count");
-    const sum = Number(total.dataset.total || 0) + count;
-    total.dataset.total = String(sum);
-    total.textContent = number.format(sum);
-    if (!calm.matches) float(item.dataset.emoji, count);
-  }
-  tally.hidden = !calm.matches; // with reduced motion a quiet tally stands in for the floating
-}
-
-function float(emoji, count) {
-  const room = Math.min(count, MAX_FLOATING - reactionLayer.childElementCount);
-  for (let i = 0; i < room; i += 1) {
-    const floater = h("span", { class: "floater", text: emoji });
-    floater.style.insetInlineStart = `${5 + Math.random() * 20}%`;
-    floater.style.animationDelay = `${Math.random() * 0.6}s`; // a burst rises as a stream
-    floater.addEventListener("animationend", () => floater.remove());
-    setTimeout(() => floater.remove(), 5000); // in case no animation runs at all
-    reactionLayer.append(floater);
-  }
-}
+filterSwitch.addEventListener("change", () => stage.settings({ profanity_filter: filterSwitch.checked }));
 
 // -- controls ------------------------------------------------------------------------------
-async function post(url, payload) {
-  try {
-    const response = await fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "content-type": "application/json" }, body: JSON.stringify(payload),
-    });
-    if (!response.ok) { $("link-state").textContent = t("action_failed"); return null; }
-    return await response.json();
-  } catch {
-    $("link-state").textContent = t("action_failed");
-    return null;
-  }
-}
-
-async function control(action, question, extra = {}) {
-  const updated = await post(`${api}/control`, question ? { action, question, ...extra } : { action });
-  if (updated && updated.questions) {
-    session = updated;
-    countdowns.update(session);
-    render();
-  }
-}
-
-function step(by) {
-  if (!session || !session.questions.length) return;
-  const question = current();
-  const at = question ? session.questions.indexOf(question) : -1;
-  const target = session.questions[Math.max(0, Math.min(session.questions.length - 1, at + by))];
-  if (target && target !== question) control("goto", target.id);
-}
-
 function toggleLock() {
-  const question = current();
-  if (question) control(question.state === "open" ? "lock" : "open", question.id);
+  const question = stage.shown();
+  if (question && !stage.ended) stage.control(question.state === "open" ? "lock" : "open", question.id);
 }
 
 function toggleResults() {
-  const question = current();
-  if (question) control(question.results_visible ? "hide_results" : "show_results", question.id);
+  const question = stage.shown();
+  if (question && !stage.ended) stage.control(question.results_visible ? "hide_results" : "show_results", question.id);
 }
 
 /** Results the screen shows while voting go to the phones too (show_results shares). */
 function shareResults() {
-  const question = current();
-  if (question) control("show_results", question.id);
+  const question = stage.shown();
+  if (question) stage.control("show_results", question.id);
 }
 
-// -- language filter -----------------------------------------------------------------------
-filterSwitch.addEventListener("change", async () => {
-  const updated = await post(`${api}/settings`, { profanity_filter: filterSwitch.checked });
-  if (updated && updated.questions) { session = updated; render(); }
-  filterSwitch.blur(); // the clicker's keys go to the page again
-});
-
-function toggleOverlay(id, show) {
-  const overlay = $(id);
-  const visible = show === undefined ? overlay.hidden : show;
-  overlay.hidden = !visible;
-  if (visible) overlay.querySelector("[data-close]")?.focus();
+function move(by) {
+  if (view.blank || view.qr) setView({ blank: false, qr: false });
+  stage.step(by);
+  if (stage.ended) share({ ...view, review: stage.review });
 }
 
-function toggleBlank() { $("blank").hidden = !$("blank").hidden; }
+async function endSession() {
+  if (stage.ended || !window.confirm(t("confirm_end"))) return;
+  await stage.control("end");
+  stage.review = null;
+  setView({ qr: false });
+}
+
+function toggleHelp(show) {
+  const help = $("help");
+  help.hidden = !(show ?? help.hidden);
+  if (!help.hidden) help.querySelector("[data-close]").focus();
+}
 
 function toggleFullscreen() {
   if (document.fullscreenElement) document.exitFullscreen?.();
@@ -256,42 +165,44 @@ function toggleFullscreen() {
 }
 
 const actions = {
-  next: () => step(1), prev: () => step(-1), lock: toggleLock, results: toggleResults, share: shareResults,
-  qr: () => toggleOverlay("qr-overlay"), help: () => toggleOverlay("help"),
-  blank: toggleBlank, fullscreen: toggleFullscreen,
+  next: () => move(1), prev: () => move(-1), lock: toggleLock, results: toggleResults, share: shareResults,
+  sort: () => setView({ sorted: !view.sorted }),
+  qr: () => setView({ qr: !view.qr && !stage.ended }),
+  blank: () => setView({ blank: !view.blank }),
+  escape() { toggleHelp(false); setView({ blank: false, qr: false }); },
+  help: () => toggleHelp(), fullscreen: toggleFullscreen, end: endSession,
 };
 
 $("controls").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-do]");
   if (button) actions[button.dataset.do]();
 });
-for (const close of document.querySelectorAll("[data-close]")) {
-  close.addEventListener("click", () => { close.closest(".overlay").hidden = true; });
-}
+$("help").querySelector("[data-close]").addEventListener("click", () => toggleHelp(false));
+returnFocusAfterClick(document.body);
+listenForKeys(actions);
 
-const KEYS = {
-  PageDown: "next", ArrowRight: "next", ArrowDown: "next", " ": "next", n: "next", N: "next",
-  PageUp: "prev", ArrowLeft: "prev", ArrowUp: "prev", p: "prev", P: "prev",
-  b: "blank", B: "blank", ".": "blank", f: "fullscreen", F: "fullscreen",
-  l: "lock", L: "lock", h: "results", H: "results", q: "qr", Q: "qr", "?": "help",
-};
-
-function typing(target) {
-  return target instanceof HTMLElement
-    && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
-}
-
-document.addEventListener("keydown", (event) => {
-  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-  if (event.key === "Escape") {
-    for (const id of ["help", "qr-overlay", "blank"]) $(id).hidden = true;
-    return;
-  }
-  // Space and arrows on a focused button keep their usual meaning.
-  if (event.target instanceof HTMLButtonElement && [" ", "Enter"].includes(event.key)) return;
-  const action = KEYS[event.key];
-  if (!action) return;
-  if (!$("blank").hidden && action !== "blank") $("blank").hidden = true;
-  event.preventDefault();
-  actions[action]();
+/** The audience screen in a window of its own, sized for a projector; the link still opens
+ *  it (in a tab) where windows are refused. */
+$("open-screen").addEventListener("click", (event) => {
+  const link = event.currentTarget;
+  const opened = window.open(link.href, link.target, "popup,width=1280,height=720");
+  if (opened) event.preventDefault();
 });
+
+// -- theme ---------------------------------------------------------------------------------
+const themes = $("theme");
+function pressTheme(theme) {
+  for (const button of themes.querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.theme === theme));
+  }
+}
+themes.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-theme]");
+  if (!button) return;
+  pickTheme(button.dataset.theme);
+  pressTheme(button.dataset.theme);
+});
+followTheme(pressTheme);
+
+$("reaction-tally").hidden = false; // the facilitator's view counts reactions quietly
+stage.connect();

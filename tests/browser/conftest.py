@@ -134,6 +134,22 @@ async def open_presenter(
     return page
 
 
+def screen_url(session: dict[str, Any]) -> str:
+    """The audience screen's link, with the presenter key: it opens on a second machine."""
+    return str(session["presenter_url"]).replace("/present/", "/screen/", 1)
+
+
+async def open_screen(
+    browser: Browser, watch: ErrorWatch, session: dict[str, Any], **options: Any
+) -> Page:
+    """The audience screen in a browser of its own, as on a second machine."""
+    _, page = await new_page(browser, watch, **{**PROJECTOR, **options})
+    await page.goto(screen_url(session))
+    await expect(page.locator("body")).to_have_attribute("data-connection", "open")
+    await expect(page.locator("body")).to_have_attribute("data-view", re.compile(r"\w"))
+    return page
+
+
 async def open_phone(
     browser: Browser, watch: ErrorWatch, session: dict[str, Any], **options: Any
 ) -> Page:

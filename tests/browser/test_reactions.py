@@ -1,21 +1,21 @@
-"""Reactions as people use them: a phone taps (or keys) one, the projector shows it rising."""
+"""Reactions as people use them: a phone taps (or keys) one, the audience screen shows it rising."""
 
 from __future__ import annotations
 
 from playwright.async_api import Browser, expect
 
 from ..conftest import RunningServer
-from .conftest import PHONE, ErrorWatch, axe_violations, control, create, open_phone, open_presenter
+from .conftest import PHONE, ErrorWatch, axe_violations, control, create, open_phone, open_screen
 
 SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}, "bypass_csp": True}  # for axe
 TOUCH_TARGET = 44  # px, WCAG 2.5.5 and our style guide
 
 
-async def test_a_phone_taps_and_keys_reactions_and_they_float_on_the_presenter_screen(
+async def test_a_phone_taps_and_keys_reactions_and_they_float_on_the_audience_screen(
     server: RunningServer, browser: Browser, js_errors: ErrorWatch
 ) -> None:
     session = await create(server)
-    presenter = await open_presenter(browser, js_errors, session, bypass_csp=True)
+    presenter = await open_screen(browser, js_errors, session, bypass_csp=True)
     phone = await open_phone(browser, js_errors, session, **SMALL_PHONE)
     await expect(phone.locator("#stage")).to_contain_text("Welcome!")
 
@@ -48,11 +48,11 @@ async def test_a_phone_taps_and_keys_reactions_and_they_float_on_the_presenter_s
     assert js_errors.errors == []
 
 
-async def test_with_reduced_motion_the_presenter_counts_reactions_quietly(
+async def test_with_reduced_motion_the_audience_screen_counts_reactions_quietly(
     server: RunningServer, browser: Browser, js_errors: ErrorWatch
 ) -> None:
     session = await create(server)
-    presenter = await open_presenter(
+    presenter = await open_screen(
         browser, js_errors, session, reduced_motion="reduce", bypass_csp=True
     )
     phone = await open_phone(browser, js_errors, session, **SMALL_PHONE)

@@ -23,6 +23,7 @@ from .conftest import (
     open_phone,
     open_presenter,
     results,
+    screen_url,
 )
 
 MALICIOUS = "<img src=x onerror=\"document.title='pwned'\"><script>window.pwned=1</script>"
@@ -41,17 +42,23 @@ async def test_presenter_shows_a_qr_code_that_decodes_to_the_join_url(
 ) -> None:
     session = await create(server)
     page = await open_presenter(browser, js_errors, session)
+    screen = js_errors.watch(await page.context.new_page())  # the screen's own window
+    await screen.goto(screen_url(session))
 
-    png = artifacts / "presenter-qr.png"
-    await page.locator("#start-slide .qr").screenshot(path=png)
-    decoded = await asyncio.to_thread(decode_qr, png)
-    assert decoded == session["join_url"]
-    await expect(page.locator("#start-slide")).to_contain_text(session["code"][:3])
+    for view, name in ((page, "presenter-qr.png"), (screen, "screen-qr.png")):
+        png = artifacts / name
+        await view.locator("#start-slide .qr").screenshot(path=png)
+        decoded = await asyncio.to_thread(decode_qr, png)
+        assert decoded == session["join_url"]
+        await expect(view.locator("#start-slide")).to_contain_text(session["code"][:3])
 
-    await page.keyboard.press("q")
-    await expect(page.locator("#qr-overlay")).to_be_visible()
+    await page.keyboard.press("q")  # the facilitator's key puts the QR on the screen
+    await expect(screen.locator("#qr-overlay")).to_be_visible()
+    await expect(page.get_by_role("button", name="QR code")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     await page.keyboard.press("Escape")
-    await expect(page.locator("#qr-overlay")).to_be_hidden()
+    await expect(screen.locator("#qr-overlay")).to_be_hidden()
     assert js_errors.errors == []
 
 
@@ -260,22 +267,25 @@ async def test_presenter_keys_control_the_session_but_not_while_a_field_has_focu
     current = await state()
     assert current[q1]["state"] == "locked" and current[q1]["results_visible"] is False
 
-    await presenter.locator("#theme").focus()
+    await presenter.locator("#countdown-seconds").focus()
     await presenter.keyboard.press("PageDown")
     await presenter.keyboard.press("l")
+    await presenter.keyboard.press("b")  # the focused field ignores them all
     assert (await state())["current"] == q1
+    await expect(presenter.locator("#blank-button")).to_have_attribute("aria-pressed", "false")
 
-    await presenter.locator("#theme").select_option("contrast")
+    await presenter.get_by_role("button", name="High contrast").click()
     assert await presenter.evaluate("document.documentElement.dataset.theme") == "contrast"
-    await presenter.keyboard.press("b")  # the focused select ignores it
-    await expect(presenter.locator("#blank")).to_be_hidden()
-    await presenter.locator("body").click(position={"x": 5, "y": 5})
-    await presenter.keyboard.press("b")
-    await expect(presenter.locator("#blank")).to_be_visible()
+    await presenter.keyboard.press("b")  # the theme picker hands the keys back to the page
+    await expect(presenter.locator("#blank-button")).to_have_attribute("aria-pressed", "true")
     await presenter.keyboard.press("b")
     await presenter.keyboard.press("PageUp")  # at the first question: stays there
-    await presenter.keyboard.press("ArrowRight")
+    await presenter.get_by_role("button", name="Dark").click()
+    await presenter.keyboard.press("ArrowRight")  # never swallowed by the picker
     await expect(presenter.locator("#q-number")).to_contain_text("2 of 4")
+    await presenter.get_by_label("Language filter").click()
+    await presenter.keyboard.press("ArrowRight")  # nor by the switch
+    await expect(presenter.locator("#q-number")).to_contain_text("3 of 4")
     assert js_errors.errors == []
 
 

@@ -19,9 +19,10 @@ export function read(form) {
   return text ? text : null;
 }
 
-/** Cards are kept, not redrawn, so that a story does not flash when another arrives. */
+/** Cards are kept, not redrawn, so that a story does not flash when another arrives.
+ *  Without controls (the audience screen, phones) a hidden story simply is not there. */
 export function present(holder, question, data, { t, controls = true }) {
-  const items = data.result.items || [];
+  const items = (data.result.items || []).filter((item) => controls || !(item.hidden || item.filtered));
   if (holder.dataset.kind !== "open_text") {
     holder.dataset.kind = "open_text";
     holder.replaceChildren(h("ul", { class: "stories", "aria-label": t("stories") }));
@@ -46,6 +47,8 @@ function storyCard(item, seen, t, controls) {
   const filtered = Boolean(item.filtered);
   const card = h("li", { class: `story${hidden || filtered ? " is-hidden" : ""}${seen ? "" : " arrive"}`, "data-id": item.id,
     "data-hidden": String(hidden), "data-filtered": String(filtered) });
+  // fades in once: a card the screen hides for a page and shows again does not fade again
+  for (const done of ["animationend", "animationcancel"]) card.addEventListener(done, () => card.classList.remove("arrive"));
   if (hidden) card.append(h("p", { class: "story-text muted", text: t("story_hidden") }));
   else if (filtered) card.append(h("p", { class: "story-text muted", text: t("story_filtered") }));
   else card.append(h("p", { class: "story-text", dir: "auto", text: item.text }));

@@ -37,22 +37,26 @@ export function sendButton(ctx) {
   return h("button", { type: "submit", class: "primary", disabled: !ctx.open, text: ctx.t("send") });
 }
 
-function bar(share) {
-  const fill = h("span", { class: "fill" });
+const HUES = 6; // the chart palette in results.css: told apart by colour-blind eyes too
+
+function bar(share, hue) {
+  const fill = h("span", { class: "fill", "data-hue": hue % HUES + 1 });
   fill.style.inlineSize = `${Math.round(share * 1000) / 10}%`;
   return h("span", { class: "track", "aria-hidden": "true" }, fill);
 }
 
-/** One bar per option, with its count and share of the answers. */
-export function choiceBars(question, data, { t, number, percent }) {
+/** One bar per option, with its count and share of the answers; most chosen first when
+ *  `sorted`. An option keeps its colour wherever it stands. */
+export function choiceBars(question, data, { t, number, percent, sorted = false }) {
   const counts = data.result.counts || {};
   const total = data.responses || 0;
-  return h("ol", { class: "bars" }, question.options.map((option) => {
-    const count = counts[option.id] || 0;
+  const options = question.options.map((option, hue) => ({ option, hue, count: counts[option.id] || 0 }));
+  if (sorted) options.sort((a, b) => b.count - a.count); // stable: ties keep the question's order
+  return h("ol", { class: "bars" }, options.map(({ option, hue, count }) => {
     const share = total ? count / total : 0;
     return h("li", { class: "bar-row" },
       h("span", { class: "label", dir: "auto", text: option.label }),
-      bar(share),
+      bar(share, hue),
       h("span", { class: "value", text: t("count_share", { count: number.format(count), share: percent.format(share) }) }));
   }));
 }

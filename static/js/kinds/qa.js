@@ -94,7 +94,7 @@ export function read(form) {
  *  screen shows neither posts waiting for approval nor the text of hidden or filtered
  *  ones; the facilitator's view folds the waiting ones away until opened, since today it
  *  is also what the projector shows. */
-export function present(holder, question, data, { t, n, number, controls = true }) {
+export function present(holder, question, data, { t, n, number, controls = true, order: picked }) {
   const ctx = { t, n, number, controls };
   if (holder.dataset.kind !== "qa") {
     holder.dataset.kind = "qa";
@@ -110,9 +110,11 @@ export function present(holder, question, data, { t, n, number, controls = true 
       present(holder, question, holder.lastData, ctx);
     });
     const waiting = h("details", { class: "qa-waiting", hidden: true }, h("summary"), h("ol", { class: "qa-board" }));
-    holder.replaceChildren(order, waiting, h("ol", { class: "qa-board qa-shown", "aria-label": t("qa_room") }));
+    holder.replaceChildren(...(controls ? [order] : []), waiting, h("ol", { class: "qa-board qa-shown", "aria-label": t("qa_room") }));
   }
   holder.lastData = data;
+  if (picked) holder.dataset.order = picked; // the facilitator's pick, also on the screen
+  for (const b of holder.querySelectorAll("button.qa-sort")) b.setAttribute("aria-pressed", String(b.dataset.order === holder.dataset.order));
   const all = [...((data.result || {}).items || [])];
   if (holder.dataset.order === "newest") all.sort((a, b) => Number(b.id) - Number(a.id));
   const waiting = controls ? all.filter((i) => i.pending) : [];

@@ -33,10 +33,16 @@ export function read(form) {
   return Object.keys(value).length ? value : null;
 }
 
+/** One distribution per statement; the scale's end labels once, above them all. */
 export function present(holder, question, data, { t, n, number }) {
   holder.dataset.kind = question.kind;
   const statements = data.result.statements || {};
-  holder.replaceChildren(...question.statements.map((statement) => {
+  const ends = question.min_label || question.max_label
+    ? h("p", { class: "ends scale-ends" },
+      h("span", { dir: "auto", text: `${number.format(question.min)} = ${question.min_label || ""}` }),
+      h("span", { dir: "auto", text: `${number.format(question.max)} = ${question.max_label || ""}` }))
+    : null;
+  holder.replaceChildren(...[ends || []].flat(), ...question.statements.map((statement) => {
     const found = statements[statement.id] || { n: 0, mean: null, counts: {} };
     const points = [];
     for (let v = question.min; v <= question.max; v += 1) points.push(v);
@@ -53,12 +59,11 @@ export function present(holder, question, data, { t, n, number }) {
     const mean = found.mean === null || found.mean === undefined ? "–" : number.format(found.mean);
     const legend = points.map((v) => `${number.format(v)}: ${number.format(found.counts[String(v)] || 0)}`).join(" · ");
     return h("section", { class: "scale-row" },
-      h("h2", { class: "label", text: statement.label }),
+      h("h2", { class: "label", dir: "auto", text: statement.label }),
       h("div", { class: "distribution", "aria-hidden": "true" }, segments),
       h("p", { class: "scale-facts" },
         h("strong", { text: t("mean", { mean }) }), " ",
         h("span", { text: n("answers", total) }), " ",
-        h("span", { class: "legend", text: legend })),
-      h("p", { class: "ends" }, h("span", { text: question.min_label || "" }), h("span", { text: question.max_label || "" })));
+        h("span", { class: "legend", text: legend })));
   }));
 }
