@@ -169,6 +169,9 @@ async def test_a_phone_without_javascript_asks_and_votes_but_not_for_its_own_pos
         "aria-pressed", "false"
     )
     await voter.get_by_role("button", name="0 votes").tap()
+    await expect(voter.get_by_role("button", name="1 vote")).to_have_attribute(
+        "aria-pressed", "true"
+    )
 
     found = (await results(server, session["id"]))["q1"]["result"]["items"]
     assert [(i["text"], i["votes"]) for i in found] == [("Wer entscheidet über das Ziel?", 1)]
