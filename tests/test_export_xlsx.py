@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -15,7 +16,7 @@ import pytest_asyncio
 from openpyxl.worksheet.worksheet import Worksheet
 
 from server.export import COLUMNS
-from server.export_summary import SUMMARISERS
+from server.export_summary import SUMMARISERS, TOP_POSTS, TOP_WORDS
 from server.export_workbook import MAX_WIDTH
 from server.kinds import KINDS
 
@@ -43,6 +44,13 @@ class Exported:
 
 def test_every_kind_has_a_summary() -> None:
     assert set(SUMMARISERS) == set(KINDS)
+
+
+def test_readme_states_the_workbook_limits() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert f"up to {MAX_WIDTH} characters" in readme
+    assert f"the {TOP_WORDS} most frequent words" in readme
+    assert f"the {TOP_POSTS} posts with the most votes" in readme
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
