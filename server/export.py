@@ -135,11 +135,11 @@ def to_json(info: SessionInfo, recs: list[dict[str, Any]], exported_at: str) -> 
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def workbook(
+def to_workbook(
     info: SessionInfo, recs: list[dict[str, Any]], results: ResultMap, exported_at: str
-) -> Export:
-    """What the XLSX shows: the long records, one row per participant, the summary."""
-    return Export(
+) -> bytes:
+    """The XLSX: the summary, one row per participant, and the long records."""
+    export = Export(
         title=info.title,
         exported_at=exported_at,
         participants=participant_table(info.questions, recs),
@@ -147,6 +147,7 @@ def workbook(
         columns=COLUMNS,
         records=recs,
     )
+    return to_xlsx(export)
 
 
 async def respond(
@@ -158,8 +159,10 @@ async def respond(
     if fmt == "csv":
         body = to_csv(recs)
     elif fmt == "xlsx":
-        export = workbook(info, recs, results or {}, exported_at)
-        body = await asyncio.to_thread(to_xlsx, export)
+        if results is None:
+            raise ValueError("the XLSX summary needs the session's results")
+        # Tables for thousands of answers and the zip: milliseconds the event loop should not spend
+        body = await asyncio.to_thread(to_workbook, info, recs, results, exported_at)
     else:
         body = to_json(info, recs, exported_at)
     name = f"trifecta-{slugify(info.title, 'session')}-{exported_at[:10]}.{fmt}"
