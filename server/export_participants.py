@@ -1,10 +1,10 @@
 """The wide view of an export: one row per participant, one column per question.
 
 Pure: made from the export records (so participants keep their P-001 numbers, and hidden
-or filtered answers their marks) and the session's questions. A scale gets a column per
-statement with the number given, so that a spreadsheet can average it; NPS keeps its number
-too; every other kind shows its answer as `readable` labels it, and a participant's Q&A
-posts are joined one per line."""
+or filtered answers their marks) and the session's questions. A kind whose answer has parts
+(a scale's statements) gets a column per part; a kind with `numbers` (scale, NPS) keeps
+them as numbers, so that a spreadsheet can average them; every other answer is its
+`readable` text, and a participant's several Q&A posts are joined one per line."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .export_summary import Cell, marked
-from .kinds import Question, kind_of
+from .kinds import Cell, Question, answer_numbers, answer_parts, marked
 
 PARTICIPANT = "Participant"
-_NUMBERS = frozenset({"nps"})  # kinds whose whole answer is one number
-ColumnKey = tuple[str, str | None]  # (question id, statement id of a scale)
+ColumnKey = tuple[str, str | None]  # (question id, part of the answer: a scale's statement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +41,16 @@ def participant_table(
 
 def _columns(q: Question) -> list[tuple[ColumnKey, str]]:
     heading = f"Q{q.position + 1} {q.prompt}"
-    if q.kind != "scale":
+    parts = answer_parts(q)
+    if not parts:
         return [((q.id, None), heading)]
-    return [((q.id, s.id), f"{heading}: {s.label}") for s in kind_of(q.kind).of(q).statements]
+    return [((q.id, part.id), f"{heading}: {part.label}") for part in parts]
 
 
 def _cells(q: Question, rec: dict[str, Any]) -> dict[ColumnKey, Cell]:
-    value = rec["answer_value"]
-    if q.kind == "scale":
-        return {(q.id, statement): n for statement, n in value.items()}
-    if q.kind in _NUMBERS:
-        return {(q.id, None): value}
+    numbers = answer_numbers(q, rec["answer_value"])
+    if numbers is not None:
+        return {(q.id, part): n for part, n in numbers.items()}
     marks = [m for m in ("hidden", "filtered") if rec[m]]
     return {(q.id, None): marked(str(rec["answer"]), marks)}
 

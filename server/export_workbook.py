@@ -17,7 +17,8 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]  # ships no type hints
 
 from .export_participants import ParticipantTable
-from .export_summary import Cell, Table, kind_title
+from .export_summary import Table
+from .kinds import Cell
 
 SUMMARY, PARTICIPANTS, ANSWERS = "Summary", "Participants", "Answers"
 MIN_WIDTH, MAX_WIDTH = 6, 50  # characters; longer text wraps within MAX_WIDTH
@@ -94,17 +95,18 @@ def _summary_table(
     sheet.write_string(row, 1, table.prompt, formats["bold"])  # runs over: not measured
     sheet.write_string(row + 1, 1, "Responses")
     sheet.write_number(row + 1, 2, table.responses, formats["whole"])
-    sheet.write_string(row + 1, 3, kind_title(table.kind), formats["note"])
+    sheet.write_string(row + 1, 3, table.kind_title, formats["note"])
     row += 2
-    for col, column in enumerate(table.columns, start=1):
+    columns = table.aggregates.columns
+    for col, column in enumerate(columns, start=1):
         sheet.write_string(row, col, column.heading, formats["heading"])
         widths.measure(col - 1, column.heading)
-    for cells in table.rows:
+    for cells in table.aggregates.rows:
         row += 1
-        for col, (cell, column) in enumerate(zip(cells, table.columns, strict=True), start=1):
+        for col, (cell, column) in enumerate(zip(cells, columns, strict=True), start=1):
             _write(sheet, row, col, cell, formats[column.style])
             widths.measure(col - 1, _shown(cell, column.style))
-    for note in table.notes:
+    for note in table.aggregates.notes:
         row += 1
         sheet.write_string(row, 1, note, formats["note"])
     return row

