@@ -229,4 +229,6 @@ async def export_results(request: Request) -> Response:
     if fmt not in export.FORMATS:
         raise InvalidRequest(f"format must be one of {', '.join(export.FORMATS)}, got {fmt[:16]!r}")
     rows = await request.state.store.export_rows(info.id)
-    return await export.respond(info, rows, fmt)
+    # The workbook's summary shows the numbers the presenter screen shows, from the store
+    results = await request.state.store.results(info.id) if fmt == "xlsx" else None
+    return await export.respond(info, rows, fmt, results)

@@ -1,4 +1,5 @@
-"""Exports: one row per participant x answered question, as CSV, XLSX and JSON."""
+"""Exports: one row per participant x answered question, as CSV, XLSX and JSON (whose
+workbook adds a summary and a sheet with one row per participant: `export_workbook`)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import xlsxwriter  # type: ignore[import-untyped]  # ships no type hints
 from starlette.responses import Response
 
 from . import profanity
+from .export_participants import participant_table
+from .export_summary import summary
+from .export_workbook import Export, raw_text, to_xlsx
 from .kinds import Question, kind_of, readable
-from .store import ExportRow, SessionInfo
+from .store import ExportRow, ResultMap, SessionInfo
 from .surveys import slugify
 
 FORMATS = ("csv", "xlsx", "json")
@@ -100,10 +103,6 @@ def safe_cell(text: str) -> str:
     return _FIELD_START.sub("'", text)
 
 
-def _raw(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
 def to_csv(recs: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     # Every cell quoted, as OWASP advises: an import that keeps quoted cells as text
@@ -113,51 +112,12 @@ def to_csv(recs: list[dict[str, Any]]) -> bytes:
     for rec in recs:
         cells = {
             **rec,
-            "answer_value": _raw(rec["answer_value"]),
+            "answer_value": raw_text(rec["answer_value"]),
             "hidden": "yes" if rec["hidden"] else "no",
             "filtered": "yes" if rec["filtered"] else "no",
         }
         writer.writerow([safe_cell(str(cells[c])) for c in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(recs: list[dict[str, Any]]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    sheet = book.add_worksheet("Answers")
-    bold = book.add_format({"bold": True})
-    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    for col, name in enumerate(COLUMNS):
-        sheet.write_string(0, col, name, bold)
-    for r, rec in enumerate(recs, start=1):
-        for col, name in enumerate(COLUMNS):
-            value = rec[name]
-            if name == "answered_at":
-                sheet.write_datetime(r, col, _naive_utc(value), when)
-            elif name == "question_no":
-                sheet.write_number(r, col, value)
-            elif name in ("hidden", "filtered"):
-                sheet.write_boolean(r, col, value)
-            else:
-                sheet.write_string(r, col, _raw(value) if name == "answer_value" else str(value))
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(recs), 1), len(COLUMNS) - 1)
-    sheet.set_column(0, len(COLUMNS) - 1, 18)
-    book.close()
-    return buffer.getvalue()
-
-
-def _naive_utc(iso: str) -> datetime:
-    """Excel has no time zones: cells hold UTC, and the header says so."""
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
 
 
 def to_json(info: SessionInfo, recs: list[dict[str, Any]], exported_at: str) -> bytes:
@@ -175,13 +135,34 @@ def to_json(info: SessionInfo, recs: list[dict[str, Any]], exported_at: str) -> 
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-async def respond(info: SessionInfo, rows: list[ExportRow], fmt: str) -> Response:
+def to_workbook(
+    info: SessionInfo, recs: list[dict[str, Any]], results: ResultMap, exported_at: str
+) -> bytes:
+    """The XLSX: the summary, one row per participant, and the long records."""
+    export = Export(
+        title=info.title,
+        exported_at=exported_at,
+        participants=participant_table(info.questions, recs),
+        summary=summary(info.questions, results),
+        columns=COLUMNS,
+        records=recs,
+    )
+    return to_xlsx(export)
+
+
+async def respond(
+    info: SessionInfo, rows: list[ExportRow], fmt: str, results: ResultMap | None = None
+) -> Response:
+    """The export as a download; `results` (the store's) are needed for XLSX's summary."""
     exported_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     recs = records(info, rows, exported_at)
     if fmt == "csv":
         body = to_csv(recs)
     elif fmt == "xlsx":
-        body = await asyncio.to_thread(to_xlsx, recs)
+        if results is None:
+            raise ValueError("the XLSX summary needs the session's results")
+        # Tables for thousands of answers and the zip: milliseconds the event loop should not spend
+        body = await asyncio.to_thread(to_workbook, info, recs, results, exported_at)
     else:
         body = to_json(info, recs, exported_at)
     name = f"trifecta-{slugify(info.title, 'session')}-{exported_at[:10]}.{fmt}"

@@ -11,8 +11,11 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from .base import (
+    Aggregates,
     Caught,
+    Cell,
     Choice,
+    Column,
     Examples,
     FormFields,
     ItemRules,
@@ -23,6 +26,7 @@ from .base import (
     StoredAnswer,
     Sums,
     is_blank,
+    marked,
     slugify,
     unique,
 )
@@ -44,8 +48,11 @@ from .word_cloud import WORD_CLOUD, WordCloudSpec, WordsConfig
 
 __all__ = [
     "KINDS",
+    "Aggregates",
+    "Cell",
     "Choice",
     "ChoiceConfig",
+    "Column",
     "Examples",
     "GridConfig",
     "ItemRules",
@@ -62,10 +69,15 @@ __all__ = [
     "TextConfig",
     "UnknownKind",
     "WordsConfig",
+    "aggregates",
+    "answer_numbers",
+    "answer_parts",
     "form_value",
     "is_blank",
     "item_rules",
     "kind_of",
+    "kind_title",
+    "marked",
     "public_result",
     "question_from_json",
     "question_json",
@@ -216,6 +228,26 @@ def public_result(q: Question, result: JsonValue) -> JsonValue:
 def readable(q: Question, value: JsonValue) -> str:
     kind = kind_of(q.kind)
     return kind.readable(kind.of(q), value)
+
+
+def kind_title(q: Question) -> str:
+    return kind_of(q.kind).title()
+
+
+def aggregates(q: Question, result: JsonValue, responses: int) -> Aggregates:
+    """The question's result as a table of aggregates, for an export's summary."""
+    kind = kind_of(q.kind)
+    return kind.aggregates(kind.of(q), result, responses)
+
+
+def answer_parts(q: Question) -> tuple[Choice, ...]:
+    kind = kind_of(q.kind)
+    return kind.parts(kind.of(q))
+
+
+def answer_numbers(q: Question, value: JsonValue) -> dict[str | None, int] | None:
+    kind = kind_of(q.kind)
+    return kind.numbers(kind.of(q), value)
 
 
 def tally(q: Question, answers: Iterable[StoredAnswer], caught: Caught | None = None) -> JsonValue:

@@ -8,8 +8,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from dataclasses import asdict, dataclass, field, fields
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,7 @@ JsonValue = Any  # a value that json.dumps accepts
 Sums = Counter[str]  # named totals of a question's answers: what each answer adds
 FormFields = Mapping[str, Sequence[str]]  # an urlencoded form: each name with its values
 Caught = Callable[[str], bool]  # the language filter: whether it hides this text
+Cell = str | int | float | None  # one cell of an export's tables
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -55,6 +56,24 @@ class StoredAnswer:
     value: JsonValue
     hidden: bool = False
     marks: frozenset[str] = frozenset()  # what the room did with an item: answered, pending
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a kind's aggregates; its style says how a spreadsheet shows it."""
+
+    heading: str
+    style: Literal["text", "whole", "decimal", "share"] = "whole"  # share: a fraction, as %
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregates:
+    """What a question's result adds up to, as the table an export's summary shows: a row
+    per option, statement, item, word or group. Aggregates only, never a participant."""
+
+    columns: tuple[Column, ...]
+    rows: list[tuple[Cell, ...]] = field(default_factory=list)
+    notes: tuple[str, ...] = ()  # e.g. how many words the language filter left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +178,24 @@ class Kind(Generic[C]):
         """The question's result from the sums of its current answers (and, for kinds that
         list items such as stories, the answers themselves)."""
         raise NotImplementedError
+
+    def title(self) -> str:
+        """The kind's name as a heading shows it: `grid_2x2` -> `Grid 2x2`."""
+        return self.name.replace("_", " ").capitalize()
+
+    def aggregates(self, config: C, result: JsonValue, responses: int) -> Aggregates:
+        """The result as a table for the export's summary (see `Aggregates`)."""
+        raise NotImplementedError
+
+    def parts(self, config: C) -> tuple[Choice, ...]:
+        """The parts of an answer that get a column each where an export shows one row per
+        participant (a scale's statements); () for one column per question."""
+        return ()
+
+    def numbers(self, config: C, value: JsonValue) -> dict[str | None, int] | None:
+        """The answer as numbers a spreadsheet can average, per part (None: the question's
+        one column); None for an answer shown as its `readable` text."""
+        return None
 
     def item_rules(self, config: C) -> ItemRules | None:
         """For a kind that keeps every post as an item (Q&A), how the store keeps them;
@@ -276,6 +313,17 @@ def too_long(text: str, limit: int) -> int | None:
     if length > limit or len(text) > limit * CODE_POINTS_PER_CHARACTER:
         return length
     return None
+
+
+def marked(text: str, marks: Sequence[str]) -> str:
+    """Text with what the room did to it (hidden, filtered, ...) tagged in front, where a
+    reader sees it first: text the room did not see stays in exports, marked."""
+    return f"[{', '.join(marks)}] {text}" if marks else text
+
+
+def share(count: int, of: int) -> float | None:
+    """A fraction (an export shows it as a percentage); None when nobody answered."""
+    return count / of if of else None
 
 
 def is_blank(text: str) -> bool:

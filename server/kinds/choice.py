@@ -11,8 +11,10 @@ from pydantic import Field, model_validator
 
 from ..errors import DuplicateChoice, InvalidValue, TooManyChoices, UnknownOption
 from .base import (
+    Aggregates,
     Choice,
     ChoiceInput,
+    Column,
     Examples,
     FormFields,
     JsonValue,
@@ -25,6 +27,7 @@ from .base import (
     choices_json,
     label_of,
     load_choices,
+    share,
 )
 
 Options = Annotated[list[ChoiceInput], Field(min_length=2, max_length=50)]
@@ -73,6 +76,14 @@ class _Choosing(Kind[ChoiceConfig]):
         self, config: ChoiceConfig, sums: Sums, answers: Sequence[StoredAnswer]
     ) -> JsonValue:
         return {"counts": _counts(config, sums)}
+
+    def aggregates(self, config: ChoiceConfig, result: JsonValue, responses: int) -> Aggregates:
+        # Share of those who answered: with multiple choice the shares add up to over 100 %
+        table = Aggregates((Column("Option", "text"), Column("Count"), Column("Share", "share")))
+        for option in config.options:
+            count = result["counts"][option.id]
+            table.rows.append((option.label, count, share(count, responses)))
+        return table
 
 
 class SingleChoice(_Choosing):

@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import InvalidValue, OutOfRange, UnknownItem
 from .base import (
+    Aggregates,
     Choice,
     ChoiceInput,
+    Column,
     Examples,
     FormFields,
     JsonValue,
@@ -213,6 +215,21 @@ class Grid2x2(Kind[GridConfig]):
             y_mean, y_sd = _spread(n, sums[f"{item.id}:y"], sums[f"{item.id}:y2"])
             out[item.id] = {"n": n, "x_mean": x_mean, "y_mean": y_mean, "x_sd": x_sd, "y_sd": y_sd}
         return {"items": out}
+
+    def aggregates(self, config: GridConfig, result: JsonValue, responses: int) -> Aggregates:
+        x, y = config.x, config.y
+        table = Aggregates(
+            (
+                Column("Item", "text"),
+                Column("n"),
+                Column(f"{x.label} mean ({x.min}-{x.max})", "decimal"),
+                Column(f"{y.label} mean ({y.min}-{y.max})", "decimal"),
+            )
+        )
+        for item in config.items:
+            found = result["items"][item.id]
+            table.rows.append((item.label, found["n"], found["x_mean"], found["y_mean"]))
+        return table
 
 
 GRID_2X2 = Grid2x2()

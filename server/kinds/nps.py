@@ -13,7 +13,19 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ..errors import InvalidValue, OutOfRange
-from .base import Examples, FormFields, JsonValue, Kind, Question, QuestionSpec, StoredAnswer, Sums
+from .base import (
+    Aggregates,
+    Column,
+    Examples,
+    FormFields,
+    JsonValue,
+    Kind,
+    Question,
+    QuestionSpec,
+    StoredAnswer,
+    Sums,
+    share,
+)
 
 POINTS = range(0, 11)
 PROMOTERS, PASSIVES = range(9, 11), range(7, 9)
@@ -105,6 +117,21 @@ class Nps(Kind[NpsConfig]):
             "detractors": detractors,
             "counts": counts,
         }
+
+    def title(self) -> str:
+        return "NPS"
+
+    def aggregates(self, config: NpsConfig, result: JsonValue, responses: int) -> Aggregates:
+        n = result["n"]
+        table = Aggregates((Column("Group", "text"), Column("Count"), Column("Share", "share")))
+        table.rows.append(("NPS (promoters minus detractors, -100 to 100)", result["score"], None))
+        for group, points in (("promoters", "9-10"), ("passives", "7-8"), ("detractors", "0-6")):
+            count = result[group]
+            table.rows.append((f"{group.capitalize()} ({points})", count, share(count, n)))
+        return table
+
+    def numbers(self, config: NpsConfig, value: JsonValue) -> dict[str | None, int]:
+        return {None: value}
 
 
 NPS = Nps()

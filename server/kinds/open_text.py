@@ -11,7 +11,9 @@ from pydantic import Field
 
 from ..errors import InvalidValue, TextTooLong
 from .base import (
+    Aggregates,
     Caught,
+    Column,
     Examples,
     FormFields,
     JsonValue,
@@ -103,6 +105,16 @@ class OpenText(Kind[TextConfig]):
 
     def public_result(self, config: TextConfig, result: JsonValue) -> JsonValue:
         return {"items": [i for i in result["items"] if not i["hidden"] and not i["filtered"]]}
+
+    def aggregates(self, config: TextConfig, result: JsonValue, responses: int) -> Aggregates:
+        """Counted, not listed: a story is one participant's own words."""
+        items = result["items"]
+        where = "The stories themselves are on the Participants and Answers sheets"
+        table = Aggregates((Column("Stories", "text"), Column("Count")), notes=(where,))
+        table.rows.append(("Answers", len(items)))
+        table.rows.append(("Hidden by the facilitator", sum(i["hidden"] for i in items)))
+        table.rows.append(("Hidden by the language filter", sum(i["filtered"] for i in items)))
+        return table
 
 
 OPEN_TEXT = OpenText()

@@ -13,8 +13,10 @@ from pydantic import Field
 
 from ..errors import InvalidValue, OutOfRange, OverBudget, UnknownOption
 from .base import (
+    Aggregates,
     Choice,
     ChoiceInput,
+    Column,
     Examples,
     FormFields,
     JsonValue,
@@ -137,6 +139,21 @@ class Points(Kind[PointsConfig]):
             mean = round(total / answered, 3) if answered else None
             options[o.id] = {"total": total, "mean": mean, "n": sums[f"{o.id}:n"]}
         return {"budget": config.budget, "options": options}
+
+    def aggregates(self, config: PointsConfig, result: JsonValue, responses: int) -> Aggregates:
+        table = Aggregates(
+            (
+                Column("Option", "text"),
+                Column("Total"),
+                Column("Mean", "decimal"),
+                Column("Given by"),
+            ),
+            notes=(f"Each participant had {result['budget']} points to give",),
+        )
+        for option in config.options:
+            found = result["options"][option.id]
+            table.rows.append((option.label, found["total"], found["mean"], found["n"]))
+        return table
 
 
 POINTS = Points()

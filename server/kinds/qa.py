@@ -18,7 +18,9 @@ from pydantic import Field
 
 from ..errors import InvalidValue, TextTooLong
 from .base import (
+    Aggregates,
     Caught,
+    Column,
     Examples,
     FormFields,
     ItemRules,
@@ -29,10 +31,12 @@ from .base import (
     StoredAnswer,
     Sums,
     is_blank,
+    marked,
     too_long,
 )
 
 MAX_POSTS = 10  # per participant and question: a room's Q&A, not one person's feed
+TOP_POSTS = 10  # posts an export's summary lists, most votes first
 _ITEM_ID = re.compile(r"^[0-9]{1,18}$")
 _ACTIONS = ("ask", "upvote", "unvote")
 
@@ -160,6 +164,30 @@ class Qa(Kind[QaConfig]):
     def public_result(self, config: QaConfig, result: JsonValue) -> JsonValue:
         shown = [i for i in result["items"] if not (i["hidden"] or i["pending"] or i["filtered"])]
         return {"items": shown}
+
+    def title(self) -> str:
+        return "Q&A"
+
+    def aggregates(self, config: QaConfig, result: JsonValue, responses: int) -> Aggregates:
+        items = result["items"]
+        table = Aggregates((Column("Question asked", "text"), Column("Votes")))
+        table.rows.append((f"All {len(items)} posts", sum(i["votes"] for i in items)))
+        # The room's own words: kept, with what the room did to them, as the other exports do
+        table.rows.extend((marked(i["text"], _marks(i)), i["votes"]) for i in items[:TOP_POSTS])
+        return table
+
+
+def _marks(post: dict[str, Any]) -> list[str]:
+    return [
+        mark
+        for mark, key in (
+            ("hidden", "hidden"),
+            ("filtered", "filtered"),
+            ("awaiting approval", "pending"),
+            ("answered", "answered"),
+        )
+        if post[key]
+    ]
 
 
 QA = Qa()

@@ -14,8 +14,10 @@ from pydantic import Field, model_validator
 
 from ..errors import DuplicateItem, InvalidValue, RankingLength, UnknownItem
 from .base import (
+    Aggregates,
     Choice,
     ChoiceInput,
+    Column,
     Examples,
     FormFields,
     JsonValue,
@@ -167,6 +169,23 @@ class Ranking(Kind[RankingConfig]):
                 "positions": positions,
             }
         return {"items": out}
+
+    def aggregates(self, config: RankingConfig, result: JsonValue, responses: int) -> Aggregates:
+        table = Aggregates(
+            (
+                Column("Item", "text"),
+                Column("Points"),
+                Column("Mean rank", "decimal"),
+                Column("Ranked by"),
+            ),
+            notes=(f"Points: of {config.max_rank} places, the first gets {config.max_rank}",),
+        )
+        # The order the room gave them is the answer to a ranking: most points first
+        items = sorted(config.items, key=lambda item: -int(result["items"][item.id]["points"]))
+        for item in items:
+            found = result["items"][item.id]
+            table.rows.append((item.label, found["points"], found["mean_rank"], found["n"]))
+        return table
 
 
 RANKING = Ranking()

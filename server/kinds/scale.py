@@ -11,8 +11,10 @@ from pydantic import Field, model_validator
 
 from ..errors import InvalidValue, OutOfRange, UnknownStatement
 from .base import (
+    Aggregates,
     Choice,
     ChoiceInput,
+    Column,
     Examples,
     FormFields,
     JsonValue,
@@ -164,6 +166,28 @@ class Scale(Kind[ScaleConfig]):
             mean = round(sums[f"{s.id}:total"] / n, 3) if n else None
             out[s.id] = {"n": n, "mean": mean, "counts": counts}
         return {"statements": out}
+
+    def aggregates(self, config: ScaleConfig, result: JsonValue, responses: int) -> Aggregates:
+        points = [str(p) for p in range(config.min, config.max + 1)]
+        table = Aggregates(
+            (
+                Column("Statement", "text"),
+                Column("n"),
+                Column("Mean", "decimal"),
+                *(Column(point) for point in points),
+            )
+        )
+        for statement in config.statements:
+            found = result["statements"][statement.id]
+            counts = [found["counts"][point] for point in points]
+            table.rows.append((statement.label, found["n"], found["mean"], *counts))
+        return table
+
+    def parts(self, config: ScaleConfig) -> tuple[Choice, ...]:
+        return config.statements
+
+    def numbers(self, config: ScaleConfig, value: JsonValue) -> dict[str | None, int]:
+        return dict(value)
 
 
 SCALE = Scale()

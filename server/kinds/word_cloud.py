@@ -20,7 +20,9 @@ from pydantic import Field, field_validator
 
 from ..errors import InvalidValue, TooManyWords, WordTooLong
 from .base import (
+    Aggregates,
     Caught,
+    Column,
     Examples,
     FormFields,
     JsonValue,
@@ -34,6 +36,7 @@ from .base import (
 )
 
 WORD_LIMIT = 25  # characters of one word or phrase, after trimming
+TOP_WORDS = 20  # words an export's summary lists; the answers themselves have every word
 _SPACES = re.compile(r"\s+")
 _WORD = "w:"  # the sums of a word cloud are counts per normalised word
 
@@ -142,6 +145,13 @@ class WordCloud(Kind[WordsConfig]):
         kept = [w for w in result["words"] if not caught(w["text"])]
         gone = sum(w["count"] for w in result["words"]) - sum(w["count"] for w in kept)
         return {"words": kept, "filtered": gone}
+
+    def aggregates(self, config: WordsConfig, result: JsonValue, responses: int) -> Aggregates:
+        left_out = result["filtered"]
+        notes = (f"{left_out} words left out by the language filter",) if left_out else ()
+        table = Aggregates((Column("Word", "text"), Column("Count")), notes=notes)
+        table.rows.extend((w["text"], w["count"]) for w in result["words"][:TOP_WORDS])
+        return table
 
 
 WORD_CLOUD = WordCloud()
