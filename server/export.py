@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from . import profanity
+from . import profanity, segments
 from .export_participants import participant_table
 from .export_summary import summary
 from .export_workbook import Export, raw_text, to_xlsx
@@ -22,6 +22,7 @@ from .store import ExportRow, ResultMap, SessionInfo
 from .surveys import slugify
 
 FORMATS = ("csv", "xlsx", "json")
+WITHHELD = "withheld"  # a segment answer whose group is too small to show
 COLUMNS = (
     "session_id",
     "session_title",
@@ -58,10 +59,12 @@ _MEDIA = {
 
 def records(info: SessionInfo, rows: list[ExportRow], exported_at: str) -> list[dict[str, Any]]:
     """The export as plain records; every format is a rendering of these."""
-    segments = _segments(rows)
+    hidden_groups = _withheld_answers(info, rows)
+    segments = _segments(rows, hidden_groups)
     out = []
     for row in rows:
         q = row.question
+        withheld = (row.participant_no, q.id) in hidden_groups
         out.append(
             {
                 "session_id": info.id,
@@ -73,8 +76,8 @@ def records(info: SessionInfo, rows: list[ExportRow], exported_at: str) -> list[
                 "prompt": q.prompt,
                 "participant": f"P-{row.participant_no:03d}",
                 "segment": segments.get(row.participant_no, ""),
-                "answer": readable(q, row.value),
-                "answer_value": row.value,
+                "answer": WITHHELD if withheld else readable(q, row.value),
+                "answer_value": None if withheld else row.value,
                 "answered_at": row.answered_at,
                 "hidden": row.hidden,
                 "filtered": info.profanity_filter and _caught(q, row.value),
@@ -87,13 +90,35 @@ def _caught(q: Question, value: Any) -> bool:
     return kind_of(q.kind).free_text and profanity.caught(readable(q, value))
 
 
-def _segments(rows: list[ExportRow]) -> dict[int, str]:
-    """Each participant's answers to the segment questions (e.g. their group), as labels."""
+def _segments(rows: list[ExportRow], withheld: set[tuple[int, str]]) -> dict[int, str]:
+    """Each participant's answers to the segment questions (e.g. their group), as labels;
+    a group too small to hide its people says only that it is withheld."""
     found: dict[int, list[str]] = {}
     for row in rows:
         if row.question.segment:
-            found.setdefault(row.participant_no, []).append(readable(row.question, row.value))
+            hidden = (row.participant_no, row.question.id) in withheld
+            label = WITHHELD if hidden else readable(row.question, row.value)
+            found.setdefault(row.participant_no, []).append(label)
     return {no: "; ".join(labels) for no, labels in found.items()}
+
+
+def _withheld_answers(info: SessionInfo, rows: list[ExportRow]) -> set[tuple[int, str]]:
+    """(participant, segment question) of everyone whose group the segment split withholds
+    (server/segments.py): in an export, their group shows as withheld, or the one L&D
+    person's P-number would lead to all their answers."""
+    people = {row.participant_no for row in rows}
+    out: set[tuple[int, str]] = set()
+    for q in (q for q in info.questions if q.segment):
+        members: dict[str, set[int]] = {}
+        for row in rows:
+            if row.question.id == q.id and isinstance(row.value, str):
+                members.setdefault(row.value, set()).add(row.participant_no)
+        said = set().union(*members.values()) if members else set()
+        sizes = {group: len(m) for group, m in members.items()}
+        sizes |= {segments.NOT_SAID: len(people - said), segments.ALL: len(people)}
+        for group in segments.withheld_groups(sizes, info.min_group):
+            out |= {(no, q.id) for no in members.get(group, ())}
+    return out
 
 
 def safe_cell(text: str) -> str:

@@ -140,6 +140,10 @@ async def test_presenter_socket_sends_snapshot_then_coalesced_changes(
 async def test_exports_csv_xlsx_json(server: RunningServer) -> None:
     async with Organizer(server) as org:
         session = await org.create()
+        others = [Phone(server) for _ in range(2)]  # three learners: a group big enough to show
+        for other in others:
+            await other.join(session["code"])
+            await other.answer_http("q1", "learner")
         phone = Phone(server)
         await phone.join(session["code"])
         await phone.answer_http("q1", "learner")
@@ -150,12 +154,13 @@ async def test_exports_csv_xlsx_json(server: RunningServer) -> None:
         text = csv_r.content.decode("utf-8-sig")
         assert "'=HYPERLINK" in text and "P-001" in text and phone.token not in text
         json_r = await org.http.get(f"/api/sessions/{session['id']}/export?format=json")
-        rows = json_r.json()["rows"]
+        rows = [r for r in json_r.json()["rows"] if r["participant"] == "P-003"]
         assert [r["question_id"] for r in rows] == ["q1", "q4"]
         assert rows[0]["answer"] == "Learner" and rows[1]["segment"] == "Learner"
         xlsx_r = await org.http.get(f"/api/sessions/{session['id']}/export?format=xlsx")
         assert xlsx_r.status_code == 200 and xlsx_r.content[:2] == b"PK"
-        await phone.close()
+        for one in (phone, *others):
+            await one.close()
 
 
 def test_healthz_reports_store_and_broker(server: RunningServer) -> None:

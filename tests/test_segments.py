@@ -5,9 +5,11 @@ nothing, neither directly nor by subtracting the groups that are shown from "all
 from __future__ import annotations
 
 import asyncio
+import io
 from collections import Counter
 from typing import Any
 
+import openpyxl
 import pytest
 
 from server.segments import ALL, NOT_SAID, withheld_groups
@@ -35,7 +37,7 @@ STORY = {"kind": "open_text", "id": "story", "prompt": "Tell us a story"}
 PEOPLE = [
     *[("learner", 2, f"learner story {n}") for n in range(5)],
     *[("leader", 4, f"leader story {n}") for n in range(4)],
-    ("l-d", 5, "the one L&D story"),
+    ("l-d", 5, "the one story from the smallest group"),
     (None, 3, "a story from someone who did not say"),
     (None, 1, "another who did not say"),
     (None, 2, "a third who did not say"),
@@ -92,7 +94,9 @@ async def test_each_group_equals_a_recount_and_a_lone_member_is_withheld(
             assert scale["n"] == counted["clear"]["responses"] == len(members)
             stories = {i["text"] for i in counted["story"]["result"]["items"]}
             assert stories == {story for *_, story in members}
-        assert "the one L&D story" not in str(groups["learner"]) + str(groups["leader"])
+        assert "the one story from the smallest group" not in str(groups["learner"]) + str(
+            groups["leader"]
+        )
 
 
 async def test_the_minimum_group_is_a_session_setting_and_bad_splits_are_refused(
@@ -134,3 +138,26 @@ def test_small_groups_are_withheld_so_that_no_subtraction_reveals_them(
     sizes: dict[str, int], min_group: int, withheld: set[str]
 ) -> None:
     assert withheld_groups({**sizes, ALL: sum(sizes.values())}, min_group) == withheld
+
+
+async def test_exports_withhold_the_group_of_people_in_a_group_too_small(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(questions=[GROUP, CLEAR, STORY])
+        await answer_all(server, session["code"])
+        url = f"/api/sessions/{session['id']}/export"
+        rows = (await org.http.get(f"{url}?format=json")).json()["rows"]
+        groups = Counter(row["answer"] for row in rows if row["question_id"] == "group")
+        assert groups == {"Learner": 5, "Leader": 4, "withheld": 1}
+        lone = {row["participant"] for row in rows if row["answer"] == "withheld"}
+        assert {row["segment"] for row in rows if row["participant"] in lone} == {"withheld"}
+        assert all(row["answer_value"] is None for row in rows if row["answer"] == "withheld")
+        csv = (await org.http.get(f"{url}?format=csv")).text
+        assert "L&D" not in csv and "l-d" not in csv
+        book = openpyxl.load_workbook(
+            io.BytesIO((await org.http.get(f"{url}?format=xlsx")).content)
+        )
+        for name in ("Answers", "Participants"):
+            cells = {str(c.value) for row in book[name].iter_rows() for c in row}
+            assert "L&D" not in cells and "withheld" in cells, name
