@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import api, openapi, pages, sockets
+from . import api, console, openapi, pages, sockets
 from .answering import AnswerDesk
 from .auth import new_token
 from .broker import open_broker
@@ -62,6 +62,7 @@ def routes() -> list[BaseRoute]:
         WebSocketRoute("/ws/session/{code}", sockets.participant_socket),
         WebSocketRoute("/ws/present/{session_id}", sockets.presenter_socket),
         *pages.routes(),
+        *console.routes(),
         Mount("/static", StaticFiles(directory=ROOT / "static", check_dir=False), name="static"),
     ]
 
