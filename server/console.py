@@ -1,4 +1,4 @@
-"""The organizer's pages: the session list and one page per session.
+"""The organizer's pages: the session list, one page per session, and the question editor.
 
 Each page works from what the server renders; its script (static/js/console*.js) adds live
 counts and results, and sends changes through the JSON API with the sign-in cookie."""
@@ -13,9 +13,10 @@ from starlette.routing import BaseRoute, Route
 
 from . import auth
 from .api import all_templates
-from .kinds import question_spec
+from .kinds import KINDS, question_spec
 from .pages import NO_STORE, render
 from .store import SessionInfo, SessionSummary
+from .surveys import Survey
 from .views import join_url
 
 SCREEN_PATH = "/screen/{session_id}"  # the audience screen, where the app has one
@@ -101,8 +102,52 @@ async def session_page(request: Request) -> Response:
     )
 
 
+def _editor(request: Request, draft: Any, session: SessionInfo | None = None) -> Response:
+    return render(
+        request,
+        "console_editor.html",
+        {"session": session, "draft": draft, "kinds": list(KINDS)},
+        headers=NO_STORE,
+    )
+
+
+async def new_session(request: Request) -> Response:
+    """`/console/new`: the editor for a new session, empty or from `?template=`."""
+    if (refusal := _signed_out(request)) is not None:
+        return refusal
+    template_id = request.query_params.get("template")
+    survey: Survey | None = (await all_templates(request)).get(template_id or "")
+    if survey is None:
+        return _editor(request, _draft("", "presenter", []))
+    specs = [question_spec(q) for q in survey.questions]
+    return _editor(request, _draft(survey.title, survey.mode, specs))
+
+
+async def edit_session(request: Request) -> Response:
+    """`/console/sessions/{id}/edit`: the editor for a session's questions; once the
+    session has answers the page says why they can no longer change."""
+    if (refusal := _signed_out(request)) is not None:
+        return refusal
+    found = await _session_and_counts(request)
+    if isinstance(found, Response):
+        return found
+    info, summary = found
+    if summary.answers or info.state == "ended":
+        return render(
+            request,
+            "console_locked.html",
+            {"session": info, "ended": info.state == "ended"},
+            status=409,
+            headers=NO_STORE,
+        )
+    specs = [question_spec(q) for q in info.questions]
+    return _editor(request, _draft(info.title, info.mode, specs), info)
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/console", session_list),
+        Route("/console/new", new_session),
         Route("/console/sessions/{session_id}", session_page),
+        Route("/console/sessions/{session_id}/edit", edit_session),
     ]
