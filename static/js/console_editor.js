@@ -5,7 +5,7 @@
 import { catalog, h } from "./dom.js";
 import { kindOf } from "./kinds/index.js";
 import { noteForNextPage, request, say } from "./console_api.js";
-import { FIELDS, blankQuestion, choicesFromLines, getPath, labelOf, previewQuestion, setPath } from "./editor_fields.js";
+import { blankQuestion, choicesFromLines, getPath, labelOf, previewQuestion, setPath, settingsOf } from "./editor_fields.js";
 
 const { t, n, lang } = catalog();
 const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
@@ -54,7 +54,7 @@ function questionCard(spec, index) {
   return h("li", { class: "question-card", "data-index": index, "aria-current": index === selected ? "true" : null },
     h("h3", { text: title }),
     h("div", { class: "field" }, h("label", { for: promptId, text: t("field.prompt") }), prompt),
-    ...FIELDS[spec.kind].map((field) => fieldInput(spec, field, index)),
+    ...settingsOf(spec.kind).map((field) => fieldInput(spec, field, index)),
     h("div", { class: "actions" },
       move(-1, "editor.move_up", index === 0),
       move(1, "editor.move_down", index === questions.length - 1),
