@@ -212,6 +212,10 @@ async def test_every_console_page_passes_axe(
         assert (await phone.answer_http(f"q{n}", kind.examples.valid[0])).status_code == 201
     await phone.close()
     await expect(page.locator("#count-answers")).to_have_text(str(len(KINDS)))
+    # a new story fades in: axe would measure its contrast halfway
+    await page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
+    )
     assert await axe_violations(page) == [], "session page with results"
     await page.goto(f"{page.url}/edit")
     assert await axe_violations(page) == [], "edit refused"
