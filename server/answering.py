@@ -28,9 +28,19 @@ class AnswerDesk:
         self.store, self.hub = store, hub
         self._definitions: dict[str, dict[str, Question]] = {}
         self._buckets = TokenBuckets(ANSWERS_PER_SECOND, BURST)
+        hub.on_questions_replaced(self.forget)
+
+    def forget(self, session_id: str | None) -> None:
+        """Drop a session's cached questions (None: every session's): they were replaced,
+        or it was deleted."""
+        if session_id is None:
+            self._definitions.clear()
+        else:
+            self._definitions.pop(session_id, None)
 
     async def questions(self, session_id: str) -> dict[str, Question]:
-        """A session's question definitions; cached, because they never change."""
+        """A session's question definitions; cached, because they change only while the
+        session has no answers (and `forget` hears of that from every worker)."""
         if session_id not in self._definitions:
             info = await self.store.session(session_id)
             if info is None:

@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import auth, export, rooms, segments
-from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnknownSession, UnknownTemplate
-from .kinds import question_json, questions_from_specs
+from .errors import (
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    TemplateError,
+    UnknownSession,
+    UnknownTemplate,
+)
+from .kinds import Question, question_json, questions_from_specs
 from .models import (
     AnswerRequest,
     ControlRequest,
     CreateSessionRequest,
+    EditQuestionsRequest,
+    ImportTemplateRequest,
     ModerationRequest,
     SettingsRequest,
+    TemplateRequest,
     parse_answer,
     parse_json,
     parse_model,
 )
 from .store import Moderation, Posted, SessionInfo
+from .surveys import Survey, parse_template, slugify, survey_from_data, template_data, template_toml
 from .views import join_url, results_json, session_json
+
+log = logging.getLogger(__name__)
 
 BODY_LIMIT = 64 * 1024
 
@@ -64,20 +78,87 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
 
+# -- templates --------------------------------------------------------------------------
+async def all_templates(request: Request) -> dict[str, Survey]:
+    """The shipped templates, then those saved in the console."""
+    found: dict[str, Survey] = dict(request.state.surveys)
+    for data in await request.state.store.saved_templates():
+        try:
+            found[str(data["id"])] = survey_from_data(str(data["id"]), data, saved=True)
+        except TemplateError as e:  # only if the kinds' rules tightened since it was saved
+            log.warning("saved template skipped: %s", e)
+    return found
+
+
+def template_json(survey: Survey) -> dict[str, Any]:
+    return {
+        "id": survey.id,
+        "title": survey.title,
+        "description": survey.description,
+        "mode": survey.mode,
+        "saved": survey.saved,
+        "questions": [question_json(q) for q in survey.questions],
+    }
+
+
+async def templates(request: Request) -> JSONResponse:
+    """One route for both methods, so that a 405 here lists both in its Allow header."""
+    if request.method == "POST":
+        return await save_template(request)
+    return await list_templates(request)
+
+
 async def list_templates(request: Request) -> JSONResponse:
     auth.require_organizer(request)
-    return JSONResponse(
-        [
-            {
-                "id": s.id,
-                "title": s.title,
-                "description": s.description,
-                "mode": s.mode,
-                "questions": [question_json(q) for q in s.questions],
-            }
-            for s in request.state.surveys.values()
-        ]
+    return JSONResponse([template_json(s) for s in (await all_templates(request)).values()])
+
+
+async def _keep(request: Request, survey: Survey) -> JSONResponse:
+    """Save a validated template under a free id; 201 with the template as listed."""
+    data = template_data(survey)
+    taken = request.state.surveys.keys()
+    data["id"] = await request.state.store.save_template(data, taken)
+    saved = survey_from_data(data["id"], data, saved=True)
+    return JSONResponse(template_json(saved), status_code=201)
+
+
+async def save_template(request: Request) -> JSONResponse:
+    auth.require_organizer(request)
+    body = parse_model(TemplateRequest, await read_json(request))
+    try:
+        questions = questions_from_specs(body.questions)
+    except ValueError as e:
+        raise InvalidRequest(f"questions: {e}") from None
+    template_id = slugify(body.title, fallback="template")
+    survey = Survey(template_id, body.title, body.description, body.mode, questions, saved=True)
+    return await _keep(request, survey)
+
+
+async def import_template(request: Request) -> JSONResponse:
+    """A TOML file's text, checked as a file in `session_templates/` would be."""
+    auth.require_organizer(request)
+    body = parse_model(ImportTemplateRequest, await read_json(request))
+    try:
+        survey = parse_template("the file", body.toml)
+    except TemplateError as e:
+        raise InvalidRequest(str(e)) from None
+    return await _keep(request, survey)
+
+
+async def export_template(request: Request) -> Response:
+    auth.require_organizer(request)
+    template_id = request.path_params["template_id"]
+    survey = (await all_templates(request)).get(template_id)
+    if survey is None:
+        raise UnknownTemplate(f"there is no template {template_id[:64]!r}")
+    return Response(
+        template_toml(survey),
+        media_type="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="{survey.id}.toml"'},
     )
+
+
+# -- sessions ---------------------------------------------------------------------------
 
 
 async def sessions(request: Request) -> JSONResponse:
@@ -111,7 +192,7 @@ async def create_session(request: Request) -> JSONResponse:
     auth.require_organizer(request)
     body = parse_model(CreateSessionRequest, await read_json(request))
     if body.template is not None:
-        survey = request.state.surveys.get(body.template)
+        survey = (await all_templates(request)).get(body.template)
         if survey is None:
             raise UnknownTemplate(f"there is no template {body.template!r}")
         title, mode, questions = (
@@ -122,10 +203,7 @@ async def create_session(request: Request) -> JSONResponse:
         reveal = body.reveal or survey.reveal
     else:
         assert body.questions is not None and body.title is not None
-        try:
-            questions = questions_from_specs(body.questions)
-        except ValueError as e:
-            raise InvalidRequest(f"questions: {e}") from None
+        questions = _questions(body.questions)
         title, mode = body.title, body.mode or "presenter"
         reveal = body.reveal or "on_reveal"
     created = await request.state.store.create_session(
@@ -146,9 +224,50 @@ async def create_session(request: Request) -> JSONResponse:
     )
 
 
+def _questions(specs: Any) -> tuple[Question, ...]:
+    try:
+        return questions_from_specs(specs)
+    except ValueError as e:
+        raise InvalidRequest(f"questions: {e}") from None
+
+
+async def session_resource(request: Request) -> Response:
+    """One route for both methods, so that a 405 here lists both in its Allow header."""
+    if request.method == "DELETE":
+        return await delete_session(request)
+    return await get_session(request)
+
+
 async def get_session(request: Request) -> JSONResponse:
     info = await _session(request)
     return JSONResponse(session_json(info, request.state.settings.base_url))
+
+
+async def _organizers_session(request: Request) -> SessionInfo:
+    """The session named in the path, for the organizer only (editing and deleting are
+    the console's, not a presenter key's)."""
+    auth.require_organizer(request)
+    return await _session(request)
+
+
+async def delete_session(request: Request) -> JSONResponse:
+    """Delete a session with all its data; its pages learn that it is gone."""
+    info = await _organizers_session(request)
+    await request.state.store.delete_session(info.id)
+    await request.state.hub.questions_replaced(info.id, [q.id for q in info.questions])
+    return JSONResponse({"status": "ok"})
+
+
+async def edit_questions(request: Request) -> JSONResponse:
+    """Replace a session's questions while nobody has answered (`session_has_answers`)."""
+    info = await _organizers_session(request)
+    body = parse_model(EditQuestionsRequest, await read_json(request))
+    questions = _questions(body.questions)
+    await request.state.store.replace_questions(info.id, body.title, questions)
+    changed = {q.id for q in info.questions} | {q.id for q in questions}
+    await request.state.hub.questions_replaced(info.id, sorted(changed))
+    updated = await request.state.store.session(info.id)
+    return JSONResponse(session_json(updated, request.state.settings.base_url))
 
 
 async def control(request: Request) -> JSONResponse:

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import api, openapi, pages, sockets
+from . import api, console, openapi, pages, sockets
 from .answering import AnswerDesk
 from .auth import new_token
 from .broker import open_broker
@@ -46,9 +46,12 @@ def routes() -> list[BaseRoute]:
         Route("/healthz", api.health),
         Route("/livez", lambda _: JSONResponse({"status": "ok"})),
         Route("/api/openapi.json", openapi.endpoint),
-        Route("/api/templates", api.list_templates),
+        Route("/api/templates", api.templates, methods=["GET", "POST"]),
+        Route("/api/templates/import", api.import_template, methods=["POST"]),
+        Route("/api/templates/{template_id}/export", api.export_template),
         Route("/api/sessions", api.sessions, methods=["GET", "POST"]),
-        Route(sid, api.get_session),
+        Route(sid, api.session_resource, methods=["GET", "DELETE"]),
+        Route(f"{sid}/questions", api.edit_questions, methods=["PUT"]),
         Route(f"{sid}/control", api.control, methods=["POST"]),
         Route(f"{sid}/moderation", api.moderate, methods=["POST"]),
         Route(f"{sid}/settings", api.settings, methods=["POST"]),
@@ -59,6 +62,7 @@ def routes() -> list[BaseRoute]:
         WebSocketRoute("/ws/session/{code}", sockets.participant_socket),
         WebSocketRoute("/ws/present/{session_id}", sockets.presenter_socket),
         *pages.routes(),
+        *console.routes(),
         Mount("/static", StaticFiles(directory=ROOT / "static", check_dir=False), name="static"),
     ]
 

@@ -183,6 +183,13 @@ class SessionEnded(TrifectaError):
     status, code = 409, "session_ended"
 
 
+class SessionHasAnswers(TrifectaError):
+    """A session's questions change only while nobody answered them: an answer means
+    something only against the question it was given to."""
+
+    status, code = 409, "session_has_answers"
+
+
 ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     TrifectaError,
     MalformedJson,
@@ -220,4 +227,5 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     QuestionLocked,
     QuestionNotOpen,
     SessionEnded,
+    SessionHasAnswers,
 )

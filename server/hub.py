@@ -161,6 +161,7 @@ class Hub:
         self._ended_wake = asyncio.Event()
         self._reactions: dict[str, Counter[str]] = defaultdict(Counter)
         self._reactions_wake = asyncio.Event()
+        self._replaced_listeners: list[Callable[[str | None], None]] = []
 
     # -- registration -----------------------------------------------------------------------
     def add_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
@@ -228,6 +229,21 @@ class Hub:
     async def session_changed(self, session_id: str, question_ids: list[str]) -> None:
         await self.broker.publish(
             {"session": session_id, "questions": question_ids, "control": True}
+        )
+
+    def on_questions_replaced(self, listener: Callable[[str | None], None]) -> None:
+        """`listener(session_id)` runs on this worker whenever any worker replaced (or
+        deleted) a session's questions, `listener(None)` after a broker outage (a notice
+        may have been lost): for caches of question definitions."""
+        self._replaced_listeners.append(listener)
+
+    async def questions_replaced(self, session_id: str, question_ids: list[str]) -> None:
+        """The session's questions were edited or it was deleted: every worker forgets
+        what it cached, and every page of it redraws."""
+        for listener in self._replaced_listeners:  # this worker at once, before it answers
+            listener(session_id)
+        await self.broker.publish(
+            {"session": session_id, "questions": question_ids, "control": True, "replaced": True}
         )
 
     def follow_countdown(self, session_id: str, question_id: str, left: float | None) -> None:
@@ -300,6 +316,8 @@ class Hub:
 
     async def _dispatch(self, notice: Notice) -> None:
         if notice.get("resync"):
+            for listener in self._replaced_listeners:
+                listener(None)
             for feeds in self._feeds.values():
                 for feed in feeds:
                     feed.mark_all()
@@ -313,6 +331,9 @@ class Hub:
             for feed in self._feeds.get(session_id, ()) if counts else ():
                 feed.add_reactions(counts)
             return
+        if notice.get("replaced"):
+            for listener in self._replaced_listeners:
+                listener(session_id)
         control = bool(notice.get("control"))
         question_ids = [str(q) for q in notice.get("questions", [])]
         for feed in self._feeds.get(session_id, ()):

@@ -76,6 +76,31 @@ class CreateSessionRequest(_Model):
         return self
 
 
+class EditQuestionsRequest(_Model):
+    """A session's new questions (and title): taken only while nobody answered it."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    questions: QuestionList
+
+
+class TemplateRequest(_Model):
+    """A template written in the console; its id is made from its title."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=2000)] = ""
+    mode: Mode = "presenter"
+    questions: QuestionList
+
+
+TOML_LIMIT = 60 * 1024  # the text of a template, inside the 64 KiB body limit
+
+
+class ImportTemplateRequest(_Model):
+    """A template file's text, in the format of `session_templates/*.toml`."""
+
+    toml: Annotated[str, Field(min_length=1, max_length=TOML_LIMIT)]
+
+
 QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results", "countdown"]
 COUNTDOWN_SECONDS = (5, 3600)  # a countdown runs from 5 seconds to an hour
 Seconds = Annotated[
@@ -319,6 +344,7 @@ class TemplateOut(_Model):
     title: str
     description: str
     mode: str
+    saved: bool = Field(description="written or imported in the console (else shipped)")
     questions: list[dict[str, Any]]
 
 

@@ -14,6 +14,9 @@ from . import models as m
 
 _MODELS: list[type[BaseModel]] = [
     m.CreateSessionRequest,
+    m.EditQuestionsRequest,
+    m.TemplateRequest,
+    m.ImportTemplateRequest,
     m.ControlRequest,
     m.ModerationRequest,
     m.SettingsRequest,
@@ -140,9 +143,36 @@ def spec() -> dict[str, Any]:
             },
             "/api/templates": {
                 "get": _op(
-                    "Session templates",
+                    "Session templates: the shipped ones, then those saved in the console",
                     {"200": _json({"type": "array", "items": _ref(m.TemplateOut)})},
                     security=organizer,
+                ),
+                "post": _op(
+                    "Save a template (its id is made from its title)",
+                    {"201": _json(_ref(m.TemplateOut), "Created")},
+                    body=m.TemplateRequest,
+                    security=organizer,
+                ),
+            },
+            "/api/templates/import": {
+                "post": _op(
+                    "Save a template from the text of its TOML file",
+                    {"201": _json(_ref(m.TemplateOut), "Created")},
+                    body=m.ImportTemplateRequest,
+                    security=organizer,
+                )
+            },
+            "/api/templates/{template_id}/export": {
+                "get": _op(
+                    "A template as a TOML file",
+                    {
+                        "200": {
+                            "description": "The TOML file",
+                            "content": {"application/toml": {"schema": {"type": "string"}}},
+                        }
+                    },
+                    security=organizer,
+                    params=[_path("template_id")],
                 )
             },
             "/api/sessions": {
@@ -163,6 +193,21 @@ def spec() -> dict[str, Any]:
                     "A session with its questions",
                     {"200": _json(_ref(m.SessionResponse))},
                     security=presenter,
+                    params=sid,
+                ),
+                "delete": _op(
+                    "Delete a session with all its participants, answers, posts and votes",
+                    {"200": _json(_ref(m.OkResponse))},
+                    security=organizer,
+                    params=sid,
+                ),
+            },
+            "/api/sessions/{session_id}/questions": {
+                "put": _op(
+                    "Replace a session's questions (and title) while nobody has answered",
+                    {"200": _json(_ref(m.SessionResponse))},
+                    body=m.EditQuestionsRequest,
+                    security=organizer,
                     params=sid,
                 )
             },

@@ -1,5 +1,5 @@
 """HTML pages (Jinja2, autoescape on): start page, phone, facilitator's view, audience
-screen, console."""
+screen, sign-in. The organizer's own pages are in `console.py`."""
 
 from __future__ import annotations
 
@@ -340,17 +340,6 @@ async def sign_out(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-async def console(request: Request) -> Response:
-    """`/console`: templates and sessions for a signed-in organizer."""
-    if not auth.is_organizer(request):
-        return render(request, "signed_out.html", {}, status=401, headers=NO_STORE)
-    surveys = sorted(request.state.surveys.values(), key=lambda s: s.title.lower())
-    sessions = await request.state.store.sessions()
-    return render(
-        request, "console.html", {"surveys": surveys, "sessions": sessions}, headers=NO_STORE
-    )
-
-
 def routes() -> list[BaseRoute]:
     return [
         Route("/", start),
@@ -362,5 +351,4 @@ def routes() -> list[BaseRoute]:
         Route("/screen/{session_id}", screen),
         Route("/signin", sign_in),
         Route("/signout", sign_out, methods=["POST"]),
-        Route("/console", console),
     ]

@@ -6,15 +6,26 @@ import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import TemplateError
-from .kinds import Question, QuestionSpecs, questions_from_specs, slugify
+from .kinds import Question, QuestionSpecs, question_spec, questions_from_specs, slugify
 from .kinds.base import Slug
 
-__all__ = ["Mode", "QuestionList", "Reveal", "Survey", "load_surveys", "parse_template", "slugify"]
+__all__ = [
+    "Mode",
+    "QuestionList",
+    "Reveal",
+    "Survey",
+    "load_surveys",
+    "parse_template",
+    "slugify",
+    "survey_from_data",
+    "template_toml",
+]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +59,7 @@ class Survey:
     mode: Mode
     questions: tuple[Question, ...]
     reveal: Reveal = "on_reveal"
+    saved: bool = False  # written or imported in the console, kept in the database
 
 
 # -- templates on disk --------------------------------------------------------------------
@@ -63,15 +75,38 @@ def describe_validation_error(error: ValidationError) -> str:
 def parse_template(name: str, text: str) -> Survey:
     try:
         data = tomllib.loads(text)
-        spec = TemplateSpec.model_validate(data)
-        questions = questions_from_specs(spec.questions)
     except tomllib.TOMLDecodeError as e:
         raise TemplateError(f"{name}: not valid TOML: {e}") from None
+    return survey_from_data(name, data)
+
+
+def survey_from_data(name: str, data: dict[str, Any], *, saved: bool = False) -> Survey:
+    """A template from its parsed form (a TOML file's tables, a saved template's JSON)."""
+    try:
+        spec = TemplateSpec.model_validate(data)
+        questions = questions_from_specs(spec.questions)
     except ValidationError as e:
         raise TemplateError(f"{name}: {describe_validation_error(e)}") from None
     except ValueError as e:
         raise TemplateError(f"{name}: questions: {e}") from None
-    return Survey(spec.id, spec.title, spec.description, spec.mode, questions, spec.reveal)
+    return Survey(spec.id, spec.title, spec.description, spec.mode, questions, spec.reveal, saved)
+
+
+def template_data(survey: Survey) -> dict[str, Any]:
+    """A template in the shape of its TOML file, every id explicit."""
+    return {
+        "id": survey.id,
+        "title": survey.title,
+        "description": survey.description,
+        "mode": survey.mode,
+        "reveal": survey.reveal,
+        "questions": [question_spec(q) for q in survey.questions],
+    }
+
+
+def template_toml(survey: Survey) -> str:
+    """The template as a TOML file that `parse_template` reads back to the same template."""
+    return tomli_w.dumps(template_data(survey))
 
 
 def load_surveys(folder: Path) -> tuple[dict[str, Survey], list[str]]:

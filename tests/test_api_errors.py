@@ -45,6 +45,7 @@ STATUS = {
     "question_locked": 409,
     "question_not_open": 409,
     "session_ended": 409,
+    "session_has_answers": 409,
     "unsupported_media_type": 415,
     "invalid_host": 421,
     "not_storable": 422,

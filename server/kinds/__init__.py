@@ -81,6 +81,7 @@ __all__ = [
     "public_result",
     "question_from_json",
     "question_json",
+    "question_spec",
     "question_to_json",
     "questions_from_specs",
     "readable",
@@ -174,6 +175,17 @@ def question_json(q: Question) -> dict[str, JsonValue]:
     if q.brief:
         out["brief"] = q.brief
     return out
+
+
+def question_spec(q: Question) -> dict[str, JsonValue]:
+    """A question as a template or the API writes it (its spec), with every id explicit:
+    the editor loads it, and a template saved from a session keeps the session's ids."""
+    spec_fields = kind_of(q.kind).spec.model_fields
+    return {
+        name: value
+        for name, value in question_json(q).items()
+        if name in spec_fields and value is not None
+    }
 
 
 def question_to_json(q: Question) -> dict[str, JsonValue]:

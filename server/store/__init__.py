@@ -152,6 +152,28 @@ class Store(Protocol):
         (codes are reused later). To anyone else an ended code is an unknown one."""
 
     async def sessions(self) -> list[SessionSummary]: ...
+    async def summary(self, session_id: str) -> SessionSummary | None:
+        """One session's line of `sessions()`: its participant and answer counts."""
+
+    async def replace_questions(
+        self, session_id: str, title: str | None, questions: tuple[Question, ...]
+    ) -> None:
+        """Replace the session's questions (and its title, unless None) in one transaction.
+        Raises SessionHasAnswers once anyone answered or posted, SessionEnded once it
+        ended, UnknownSession when there is none. Question states start afresh."""
+
+    async def delete_session(self, session_id: str) -> None:
+        """Delete the session and all its data (participants, answers, posts, votes) in
+        one transaction; UnknownSession when there is none."""
+
+    async def save_template(self, template: dict[str, JsonValue], taken: Collection[str]) -> str:
+        """Keep a template (the shape of its TOML file). Its id is the one it has, or,
+        when that is in `taken` or already saved, the first free `id-2`, `id-3`, ...;
+        returns the id it got."""
+
+    async def saved_templates(self) -> list[dict[str, JsonValue]]:
+        """The saved templates, oldest first, each in the shape it was saved in."""
+
     async def presenter_key_matches(self, session_id: str, key: str) -> bool: ...
 
     async def control(

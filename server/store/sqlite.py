@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -29,12 +29,15 @@ from ..errors import (
     QuestionLocked,
     QuestionNotOpen,
     SessionEnded,
+    SessionHasAnswers,
     TooManyPosts,
     TrifectaError,
     UnknownItem,
     UnknownQuestion,
+    UnknownSession,
 )
 from ..kinds import ItemRules, JsonValue, Question, StoredAnswer, item_rules, tally
+from ..kinds.base import unique
 from . import (
     Answer,
     CreatedSession,
@@ -60,6 +63,7 @@ from .schema import (
     qa_votes,
     questions,
     responses,
+    saved_templates,
     sessions,
 )
 from .writer import Job, Writer
@@ -127,7 +131,8 @@ class SqliteStore:
         self._writer_engine: Engine | None = None
         self._reader_engine: Engine | None = None
         self._writer = Writer(self._run_batch)
-        self._definitions: dict[str, tuple[Question, ...]] = {}
+        # session -> its stored definition texts and the questions decoded from them
+        self._definitions: dict[str, tuple[tuple[str, ...], tuple[Question, ...]]] = {}
         self._writer_conn: Connection | None = None
 
     # -- lifetime ---------------------------------------------------------------------------
@@ -201,8 +206,12 @@ class SqliteStore:
             .where(questions.c.session_id == session_id)
             .order_by(questions.c.position)
         ).all()
-        if session_id not in self._definitions:  # definitions never change: cache them
-            self._definitions[session_id] = tuple(decode_question(r.definition) for r in rows)
+        texts = tuple(r.definition for r in rows)
+        cached = self._definitions.get(session_id)
+        # Decoding is the cost, not reading: the texts say whether the cache still holds,
+        # also after another worker replaced the questions of a session nobody answered.
+        if cached is None or cached[0] != texts:
+            cached = self._definitions[session_id] = (texts, tuple(map(decode_question, texts)))
         at = now()
         states = {r.id: _question_state(r, row.reveal, at) for r in rows}
         return SessionInfo(
@@ -214,7 +223,7 @@ class SqliteStore:
             row.template_id,
             row.current_question,
             row.created_at,
-            self._definitions[session_id],
+            cached[1],
             states,
             bool(row.profanity_filter),
             row.reveal,
@@ -240,24 +249,39 @@ class SqliteStore:
         return await self._read(lambda c: c.execute(query).first()) is not None
 
     async def sessions(self) -> list[SessionSummary]:
-        n_participants = (
-            select(func.count()).where(participants.c.session_id == sessions.c.id).scalar_subquery()
-        )
-        n_answers = (
-            select(func.count()).where(answers.c.session_id == sessions.c.id).scalar_subquery()
-        )
-        query = select(
-            sessions.c.id,
-            sessions.c.code,
-            sessions.c.title,
-            sessions.c.mode,
-            sessions.c.state,
-            sessions.c.created_at,
-            n_participants,
-            n_answers,
-        ).order_by(sessions.c.created_at.desc())
-        rows = await self._read(lambda c: c.execute(query).all())
+        rows = await self._read(lambda c: c.execute(_summaries()).all())
         return [SessionSummary(*row) for row in rows]
+
+    async def summary(self, session_id: str) -> SessionSummary | None:
+        query = _summaries().where(sessions.c.id == session_id)
+        row = await self._read(lambda c: c.execute(query).first())
+        return None if row is None else SessionSummary(*row)
+
+    async def replace_questions(
+        self, session_id: str, title: str | None, questions: tuple[Question, ...]
+    ) -> None:
+        await self._write("replace_questions", (session_id, title, questions))
+
+    async def delete_session(self, session_id: str) -> None:
+        await self._write("delete_session", (session_id,))
+        self._definitions.pop(session_id, None)
+
+    async def save_template(self, template: dict[str, JsonValue], taken: Collection[str]) -> str:
+        return str(await self._write("save_template", (template, frozenset(taken))))
+
+    async def saved_templates(self) -> list[dict[str, JsonValue]]:
+        query = select(saved_templates).order_by(saved_templates.c.created_at)
+        rows = await self._read(lambda c: c.execute(query).all())
+        return [
+            {
+                "id": r.id,
+                "title": r.title,
+                "description": r.description,
+                "mode": r.mode,
+                "questions": json.loads(r.questions),
+            }
+            for r in rows
+        ]
 
     async def presenter_key_matches(self, session_id: str, key: str) -> bool:
         query = select(sessions.c.presenter_key_hash).where(sessions.c.id == session_id)
@@ -772,6 +796,24 @@ def _vote_refusal(cursor: Any, answer: Answer, item_id: int) -> Exception | None
     return None
 
 
+def _summaries() -> Any:
+    """Sessions, newest first, with their participant and answer counts."""
+    n_participants = (
+        select(func.count()).where(participants.c.session_id == sessions.c.id).scalar_subquery()
+    )
+    n_answers = select(func.count()).where(answers.c.session_id == sessions.c.id).scalar_subquery()
+    return select(
+        sessions.c.id,
+        sessions.c.code,
+        sessions.c.title,
+        sessions.c.mode,
+        sessions.c.state,
+        sessions.c.created_at,
+        n_participants,
+        n_answers,
+    ).order_by(sessions.c.created_at.desc())
+
+
 def _setting(conn: Connection, key: str, default: str) -> str:
     conn.execute(insert(meta).on_conflict_do_nothing(), {"key": key, "value": default})
     return str(conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one())
@@ -813,7 +855,6 @@ def _create_session(
 ) -> CreatedSession:
     session_id, key = secrets.token_urlsafe(9), secrets.token_urlsafe(32)
     code = _new_code(conn)
-    initial = "open" if mode == "self_paced" else "pending"
     conn.execute(
         sessions.insert(),
         {
@@ -829,6 +870,14 @@ def _create_session(
             "reveal": reveal,
         },
     )
+    _insert_questions(conn, session_id, mode, reveal, qs)
+    return CreatedSession(session_id, code, key)
+
+
+def _insert_questions(
+    conn: Connection, session_id: str, mode: str, reveal: str, qs: tuple[Question, ...]
+) -> None:
+    initial = "open" if mode == "self_paced" else "pending"
     conn.execute(
         questions.insert(),
         [
@@ -845,7 +894,60 @@ def _create_session(
             for q in qs
         ],
     )
-    return CreatedSession(session_id, code, key)
+
+
+def _replace_questions(
+    conn: Connection, session_id: str, title: str | None, qs: tuple[Question, ...]
+) -> None:
+    """Checked in the write transaction, so no answer can slip in between check and change."""
+    row = conn.execute(
+        select(sessions.c.mode, sessions.c.state, sessions.c.reveal).where(
+            sessions.c.id == session_id
+        )
+    ).first()
+    if row is None:
+        raise UnknownSession(f"there is no session {session_id!r}")
+    if row.state == "ended":
+        raise SessionEnded("this session has ended; duplicate it to change a copy")
+    answered = conn.execute(
+        select(responses.c.id).where(responses.c.session_id == session_id).limit(1)
+    ).first()
+    if answered is not None:
+        raise SessionHasAnswers(
+            "this session already has answers, and they belong to its questions as they "
+            "were asked; duplicate it to change a copy"
+        )
+    conn.execute(delete(questions).where(questions.c.session_id == session_id))
+    _insert_questions(conn, session_id, row.mode, row.reveal, qs)
+    changes: dict[str, Any] = {"current_question": None}
+    if title is not None:
+        changes["title"] = title
+    conn.execute(update(sessions).where(sessions.c.id == session_id).values(**changes))
+
+
+def _delete_session(conn: Connection, session_id: str) -> None:
+    """Children before parents, as the foreign keys require."""
+    for table in (qa_votes, qa_items, answers, responses, participants, questions):
+        conn.execute(delete(table).where(table.c.session_id == session_id))
+    if conn.execute(delete(sessions).where(sessions.c.id == session_id)).rowcount == 0:
+        raise UnknownSession(f"there is no session {session_id!r}")
+
+
+def _save_template(conn: Connection, template: dict[str, JsonValue], taken: frozenset[str]) -> str:
+    saved = set(conn.execute(select(saved_templates.c.id)).scalars())
+    template_id = unique(str(template["id"]), set(taken) | saved)
+    conn.execute(
+        saved_templates.insert(),
+        {
+            "id": template_id,
+            "title": template["title"],
+            "description": template["description"],
+            "mode": template["mode"],
+            "questions": json.dumps(template["questions"], ensure_ascii=False),
+            "created_at": now(),
+        },
+    )
+    return template_id
 
 
 def _control(
@@ -931,6 +1033,9 @@ _OPERATIONS: dict[str, Any] = {
     "setting": _setting,
     "join": _join,
     "create_session": _create_session,
+    "replace_questions": _replace_questions,
+    "delete_session": _delete_session,
+    "save_template": _save_template,
     "control": _control,
     "moderate": _moderate,
 }

@@ -1,19 +1,11 @@
-// The organizer console: start and end sessions through the JSON API (the signed-in
-// cookie authorizes it), then show the fresh list.
+// The session list: start from a template, end a session, import a template file, filter
+// and search as you type, and counts that refresh without a reload.
 import { catalog } from "./dom.js";
+import { localTimes, noteForNextPage, request, say, showNoteFromLastPage } from "./console_api.js";
 
-const { t } = catalog();
-const status = document.getElementById("console-status");
-
-async function post(url, payload) {
-  const response = await fetch(url, {
-    method: "POST", credentials: "same-origin",
-    headers: { "content-type": "application/json" }, body: JSON.stringify(payload),
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error ? data.error.message : response.statusText);
-  return data;
-}
+const { t, lang } = catalog();
+const REFRESH_MS = 5000; // counts move while a room answers; a list is not a live screen
+const number = new Intl.NumberFormat(lang);
 
 document.addEventListener("click", async (event) => {
   const create = event.target.closest("button[data-create]");
@@ -24,21 +16,73 @@ document.addEventListener("click", async (event) => {
   button.disabled = true;
   try {
     if (create) {
-      const created = await post("/api/sessions", { template: create.dataset.create });
-      sessionStorage.setItem("trifecta.console.note", t("created", { code: created.code }));
+      const created = await request("POST", "/api/sessions", { template: create.dataset.create });
+      noteForNextPage(t("created", { code: created.code }));
     } else {
-      await post(`/api/sessions/${end.dataset.end}/control`, { action: "end" });
-      sessionStorage.setItem("trifecta.console.note", t("ended_ok"));
+      await request("POST", `/api/sessions/${end.dataset.end}/control`, { action: "end" });
+      noteForNextPage(t("ended_ok"));
     }
     location.reload();
   } catch (error) {
-    status.textContent = `${t("action_failed")} ${error.message}`;
+    say(`${t("action_failed")} ${error.message}`);
     button.disabled = false;
   }
 });
 
-const note = sessionStorage.getItem("trifecta.console.note");
-if (note) {
-  sessionStorage.removeItem("trifecta.console.note");
-  status.textContent = note;
+// -- import a template file ----------------------------------------------------------------
+const importForm = document.getElementById("import-form");
+importForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const file = importForm.elements.file.files[0];
+  if (!file) return;
+  try {
+    const saved = await request("POST", "/api/templates/import", { toml: await file.text() });
+    noteForNextPage(t("template_imported", { title: saved.title }));
+    location.reload();
+  } catch (error) {
+    say(`${t("import_failed")} ${error.message}`);
+  }
+});
+
+// -- filter and search ---------------------------------------------------------------------
+const filter = document.getElementById("session-filter");
+const rows = () => [...document.querySelectorAll("tr[data-session]")];
+
+function applyFilter() {
+  const query = filter.elements.q.value.trim().toLowerCase();
+  const state = filter.elements.state.value;
+  let shown = 0;
+  for (const row of rows()) {
+    const match = (!state || row.dataset.state === state) && row.dataset.title.includes(query);
+    row.hidden = !match;
+    shown += match ? 1 : 0;
+  }
+  const none = document.getElementById("no-match");
+  if (none) none.hidden = shown > 0;
+  const url = new URL(location.href); // a reload or a shared link keeps the filter
+  for (const [name, value] of [["q", query], ["state", state]]) {
+    if (value) url.searchParams.set(name, value); else url.searchParams.delete(name);
+  }
+  history.replaceState(null, "", url);
 }
+filter.addEventListener("input", applyFilter);
+filter.addEventListener("submit", (event) => { event.preventDefault(); applyFilter(); });
+document.body.classList.add("scripted");
+
+// -- counts --------------------------------------------------------------------------------
+async function refreshCounts() {
+  if (document.hidden) return;
+  let sessions;
+  try { sessions = await request("GET", "/api/sessions"); } catch { return; }
+  for (const s of sessions) {
+    const row = document.querySelector(`tr[data-session="${CSS.escape(s.id)}"]`);
+    if (!row) continue;
+    row.querySelector('[data-count="participants"]').textContent = number.format(s.participants);
+    row.querySelector('[data-count="answers"]').textContent = number.format(s.answers);
+  }
+}
+setInterval(refreshCounts, REFRESH_MS);
+document.addEventListener("visibilitychange", refreshCounts);
+
+localTimes(lang);
+showNoteFromLastPage();

@@ -71,3 +71,12 @@ export function present(holder, question, data, { t, number }) {
         x: x.label, x_mean: mean(entry.x_mean), y: y.label, y_mean: mean(entry.y_mean), n: number.format(entry.n || 0),
       }) }))))));
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview), and what a new question starts with
+export const editor = {
+  settings: [{ name: "items", type: "lines" }, ...["x", "y"].flatMap((axis) =>
+    ["label", "min_label", "max_label"].map((end) => ({ name: `${axis}.${end}`, type: "text", max: 80 })))],
+  defaults: { x: { min: 1, max: 10 }, y: { min: 1, max: 10 } },
+  blank: (t) => ({ x: { label: t("editor.x_axis") }, y: { label: t("editor.y_axis") } }),
+};

@@ -35,3 +35,10 @@ export function present(holder, question, data, ctx) {
   holder.dataset.kind = question.kind;
   holder.replaceChildren(choiceBars(question, data, ctx));
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "options", type: "lines" }, { name: "max_choices", type: "number", min: 1, max: 50 }],
+  defaults: { max_choices: 1 },
+};

@@ -52,3 +52,10 @@ export function present(holder, question, data, { t, n, number, percent }) {
     h("p", { class: "scale-facts" }, h("span", { text: n("answers", total) }), " ",
       h("span", { class: "legend", text: POINTS.map((v) => `${number.format(v)}: ${number.format(counts[String(v)] || 0)}`).join(" · ") })));
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "min_label", type: "text", max: 80 }, { name: "max_label", type: "text", max: 80 }],
+  defaults: {},
+};

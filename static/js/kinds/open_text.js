@@ -57,3 +57,10 @@ function storyCard(item, seen, t, controls) {
     "data-to": String(!hidden), text: hidden ? t("story_show") : t("story_hide") }));
   return card;
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "max_length", type: "number", min: 1, max: 10000 }],
+  defaults: { max_length: 1000 },
+};

@@ -71,3 +71,10 @@ export function present(holder, question, data, { t, number }) {
       h("span", { class: "value", text: t("points_value", { total: number.format(entry.total), mean }) }));
   })));
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "options", type: "lines" }, { name: "budget", type: "number", min: 1, max: 10000 }],
+  defaults: { budget: 100 },
+};

@@ -156,3 +156,10 @@ function boardItem(item, { t, n, number, controls }) {
   row.append(actions);
   return row;
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "max_length", type: "number", min: 1, max: 1000 }, { name: "moderation", type: "checkbox" }],
+  defaults: { max_length: 280 },
+};

@@ -81,3 +81,10 @@ export function present(holder, question, data, { t, number }) {
       h("span", { class: "value", text: t("ranking_value", { points: number.format(entry.points), mean }) }));
   })));
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "items", type: "lines" }, { name: "max_rank", type: "number", min: 1, max: 20 }],
+  defaults: {},
+};

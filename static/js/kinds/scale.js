@@ -67,3 +67,13 @@ export function present(holder, question, data, { t, n, number }) {
         h("span", { class: "legend", text: legend })));
   }));
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview), and what a new question starts with
+export const editor = {
+  settings: [{ name: "statements", type: "lines" }, { name: "min", type: "number", min: -10, max: 10 },
+    { name: "max", type: "number", min: -10, max: 10 }, { name: "min_label", type: "text", max: 80 },
+    { name: "max_label", type: "text", max: 80 }],
+  defaults: { min: 1, max: 5 },
+  blank: (t) => ({ statements: [t("editor.first_statement")] }),
+};

@@ -20,3 +20,10 @@ export function present(holder, question, data, ctx) {
   holder.dataset.kind = question.kind;
   holder.replaceChildren(choiceBars(question, data, ctx));
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "options", type: "lines" }],
+  defaults: {},
+};

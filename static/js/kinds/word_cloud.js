@@ -71,3 +71,10 @@ function fit(cloud) {
     cloud.style.fontSize = `${Math.round(scale * 100)}%`;
   }
 }
+
+// -- the console's editor: the settings it asks for (named as in the spec), what the spec
+// leaves to its defaults (for the preview)
+export const editor = {
+  settings: [{ name: "max_words", type: "number", min: 1, max: 10 }, { name: "language", type: "text", max: 2 }],
+  defaults: { max_words: 3, max_length: 25 },
+};
