@@ -15,6 +15,7 @@ from . import auth
 from .api import all_templates
 from .kinds import KINDS, question_spec
 from .pages import NO_STORE, render
+from .sections import SECTIONS
 from .store import SessionInfo, SessionSummary
 from .surveys import Survey
 from .views import join_url
@@ -31,7 +32,13 @@ def _signed_out(request: Request) -> Response | None:
 def _draft(title: str, mode: str, questions: list[dict[str, Any]], **extra: Any) -> Any:
     """What a page's script starts from. The templates write it as a JSON data block with
     Jinja's `tojson`, which escapes `<`, `>` and `&`: no question text can close it."""
-    return {"title": title, "mode": mode, "questions": questions, **extra}
+    return {
+        "title": title,
+        "mode": mode,
+        "questions": questions,
+        "sections": list(SECTIONS),  # what a question's brief tag may name
+        **extra,
+    }
 
 
 def _has_screen(request: Request) -> bool:

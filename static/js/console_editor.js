@@ -16,6 +16,11 @@ const form = $("editor");
 const list = $("questions");
 
 let questions = draft.questions.map((q) => structuredClone(q));
+// Every kind can feed a section of the performance brief (server/sections.py lists them)
+const briefField = {
+  name: "brief", type: "select",
+  choices: [["", t("brief.none")], ...(draft.sections || []).map((id) => [id, t(`brief.${id}`)])],
+};
 let selected = 0; // the question the preview shows
 
 for (const option of $("new-kind").options) option.textContent = t(`kind.${option.value}`);
@@ -29,6 +34,11 @@ function fieldInput(spec, field, index) {
     const area = h("textarea", { id, rows: 4, "data-path": field.name, "aria-describedby": `${id}-hint` });
     area.value = (value || []).map(labelOf).join("\n");
     return h("div", { class: "field" }, label, area, h("p", { class: "hint", id: `${id}-hint`, text: t("editor.one_per_line") }));
+  }
+  if (field.type === "select") {
+    const select = h("select", { id, "data-path": field.name },
+      ...field.choices.map(([choice, text]) => h("option", { value: choice, selected: (value ?? "") === choice, text })));
+    return h("div", { class: "field" }, label, select);
   }
   if (field.type === "checkbox") {
     return h("div", { class: "field check" },
@@ -55,6 +65,7 @@ function questionCard(spec, index) {
     h("h3", { text: title }),
     h("div", { class: "field" }, h("label", { for: promptId, text: t("field.prompt") }), prompt),
     ...settingsOf(spec.kind).map((field) => fieldInput(spec, field, index)),
+    fieldInput(spec, briefField, index),
     h("div", { class: "actions" },
       move(-1, "editor.move_up", index === 0),
       move(1, "editor.move_down", index === questions.length - 1),
@@ -101,6 +112,7 @@ function select(index) {
 function readField(input, spec) {
   const path = input.dataset.path;
   if (input.type === "checkbox") return input.checked || undefined;
+  if (input.tagName === "SELECT") return input.value || undefined;
   if (input.tagName === "TEXTAREA" && path !== "prompt") return choicesFromLines(input.value, getPath(spec, path));
   if (input.type === "number") return input.value === "" ? undefined : input.valueAsNumber;
   const value = input.value;

@@ -14,14 +14,15 @@ from playwright.async_api import Browser, Page, expect
 
 from server.kinds import KINDS
 
-from ..client import SIMPLE_QUESTIONS, Phone
+from ..client import SIMPLE_QUESTIONS, Organizer, Phone
 from ..conftest import RunningServer
 from .conftest import ErrorWatch, axe_violations, new_page
 
 WIDE = {"viewport": {"width": 1280, "height": 900}}
 # One question of every kind, as each kind's examples describe it (the phones below answer
 # with the examples' values, so the ids typed here must come out the same)
-WRITTEN = [{k: v for k, v in q.items() if k != "segment"} for q in SIMPLE_QUESTIONS]
+# with the segment question of SIMPLE_QUESTIONS, and its brief section
+WRITTEN = [{**SIMPLE_QUESTIONS[0], "brief": "audience"}, *SIMPLE_QUESTIONS[1:]]
 
 
 async def signed_in(
@@ -45,6 +46,8 @@ async def fill_question(page: Page, index: int, spec: dict[str, Any]) -> None:
                 await card.locator(f'[data-path="{name}.{key}"]').fill(str(text))
         elif isinstance(value, list):
             await card.locator(f'[data-path="{name}"]').fill("\n".join(value))
+        elif name == "brief":  # a section of the performance brief, from a list
+            await card.locator(f'[data-path="{name}"]').select_option(value)
         elif isinstance(value, bool):
             await card.locator(f'[data-path="{name}"]').set_checked(value)
         else:
@@ -99,6 +102,9 @@ async def test_a_facilitator_writes_a_session_of_every_kind_and_phones_answer_it
     await expect(page).to_have_url(re.compile(r"/console/sessions/[\w-]+$"))
     await expect(page.locator("#console-status")).to_contain_text("created")
     session_id = page.url.rsplit("/", 1)[1]
+    async with Organizer(server) as org:
+        written = (await org.session(session_id))["questions"][0]
+    assert (written["segment"], written["brief"]) == (True, "audience")
     code = (await page.locator(".join-card .code").inner_text()).strip()
     await expect(page.locator(".question-result")).to_have_count(len(KINDS))
 

@@ -24,6 +24,7 @@ export function present(holder, question, data, ctx) {
 // -- the console's editor: the settings it asks for (named as in the spec), what the spec
 // leaves to its defaults (for the preview)
 export const editor = {
-  settings: [{ name: "options", type: "lines" }],
+  // a segment question splits every result by its answer (learners, leaders, L&D)
+  settings: [{ name: "options", type: "lines" }, { name: "segment", type: "checkbox" }],
   defaults: {},
 };
