@@ -1,0 +1,81 @@
+"""Every shipped template, run as a facilitator would run it tomorrow: a dozen phones
+answer every question through the real server, every result counts them, and the split
+by the template's segment question adds up."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from server.config import ROOT
+from server.surveys import load_surveys
+
+from .client import Organizer, Phone
+from .conftest import RunningServer
+
+PEOPLE = 12
+TEMPLATES = sorted(load_surveys(ROOT / "session_templates")[0])
+Answer = Callable[[dict[str, Any], random.Random], Any]
+
+
+def ids(q: dict[str, Any], field: str) -> list[str]:
+    return [choice["id"] for choice in q[field]]
+
+
+def _points(q: dict[str, Any], rng: random.Random) -> dict[str, int]:
+    """Some of the budget on one option (at least one option gets points)."""
+    return {rng.choice(ids(q, "options")): rng.randint(1, q["budget"])}
+
+
+# A valid answer to a question of each kind, from the question as phones see it
+ANSWERS: dict[str, Answer] = {
+    "single_choice": lambda q, rng: rng.choice(ids(q, "options")),
+    "multiple_choice": lambda q, rng: rng.sample(ids(q, "options"), 1),
+    "scale": lambda q, rng: {s: rng.randint(q["min"], q["max"]) for s in ids(q, "statements")},
+    "open_text": lambda q, rng: f"A story numbered {rng.randint(1, 10**6)} about our goal",
+    "nps": lambda q, rng: rng.randint(0, 10),
+    "ranking": lambda q, rng: rng.sample(ids(q, "items"), q["max_rank"]),
+    "points": _points,
+    "grid_2x2": lambda q, rng: {
+        item: {"x": q["x"]["min"], "y": q["y"]["max"]} for item in ids(q, "items")[:2]
+    },
+    "word_cloud": lambda q, rng: [rng.choice(["time", "tools", "Zeitdruck", "clarity"])],
+    "qa": lambda q, rng: {"ask": f"Question {rng.randint(1, 10**6)} for the sponsor?"},
+}
+
+
+def answer_for(q: dict[str, Any], rng: random.Random) -> Any:
+    if q["kind"] not in ANSWERS:
+        raise AssertionError(f"add a valid answer for kind {q['kind']!r} to ANSWERS")
+    return ANSWERS[q["kind"]](q, rng)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+async def test_a_shipped_template_runs_with_a_dozen_people(
+    server: RunningServer, template: str
+) -> None:
+    rng = random.Random(template)
+    async with Organizer(server) as org:
+        r = await org.http.post("/api/sessions", json={"template": template, "mode": "self_paced"})
+        assert r.status_code == 201, r.text
+        session = await org.session(r.json()["id"])
+        for _ in range(PEOPLE):
+            phone = Phone(server)
+            await phone.join(session["code"])
+            for q in session["questions"]:
+                r = await phone.answer_http(q["id"], answer_for(q, rng))
+                assert r.status_code == 201, (template, q["id"], r.text)
+            await phone.close()
+        results = await org.results(session["id"])
+        assert {qid: entry["responses"] for qid, entry in results.items()} == dict.fromkeys(
+            (q["id"] for q in session["questions"]), PEOPLE
+        )
+        for segment in (q["id"] for q in session["questions"] if q.get("segment")):
+            split = (
+                await org.http.get(f"/api/sessions/{session['id']}/results?segment={segment}")
+            ).json()
+            sizes = {g["id"]: g["n"] for g in split["groups"]}
+            assert sizes.pop("all") == PEOPLE == sum(sizes.values())
