@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import auth, export, rooms, segments
+from . import auth, brief, export, rooms, segments
 from .errors import (
     InvalidRequest,
     NotFound,
@@ -316,6 +316,28 @@ async def results(request: Request) -> JSONResponse:
         return JSONResponse(segments.split_json(q, split))
     found = await request.state.store.results(info.id)
     return JSONResponse({"questions": results_json(found)})
+
+
+BRIEF_FORMATS = ("md", "json")
+
+
+async def brief_document(request: Request) -> Response:
+    """`GET /api/sessions/{id}/brief?format=md|json`: the performance brief so far."""
+    info = await _session(request)
+    fmt = request.query_params.get("format", "md")
+    if fmt not in BRIEF_FORMATS:
+        raise InvalidRequest(f"format must be one of {', '.join(BRIEF_FORMATS)}, got {fmt[:16]!r}")
+    store = request.state.store
+    results = await store.results(info.id)
+    segment = brief.segment_of(info)
+    split = None
+    if segment is not None:
+        split = segments.split_json(segment, await store.segment_results(info.id, segment.id))
+    document = brief.build(info, results, split)
+    if fmt == "json":
+        return JSONResponse(document.json())
+    text = brief.to_markdown(document, brief.statement_labels(info))
+    return Response(text, media_type="text/markdown; charset=utf-8")
 
 
 async def join(request: Request) -> JSONResponse:

@@ -56,6 +56,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{sid}/moderation", api.moderate, methods=["POST"]),
         Route(f"{sid}/settings", api.settings, methods=["POST"]),
         Route(f"{sid}/results", api.results),
+        Route(f"{sid}/brief", api.brief_document),
         Route(f"{sid}/responses", api.answer, methods=["POST"]),
         Route(f"{sid}/export", api.export_results),
         Route("/api/join/{code}", api.join, methods=["POST"]),

@@ -262,6 +262,30 @@ def spec() -> dict[str, Any]:
                     params=sid,
                 )
             },
+            "/api/sessions/{session_id}/brief": {
+                "get": _op(
+                    "The performance brief so far, section by section (Markdown or JSON)",
+                    {
+                        "200": {
+                            "description": "The brief",
+                            "content": {
+                                "text/markdown": {"schema": {"type": "string"}},
+                                "application/json": {"schema": {"type": "object"}},
+                            },
+                        }
+                    },
+                    security=presenter,
+                    params=[
+                        *sid,
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": ["md", "json"]},
+                        },
+                    ],
+                )
+            },
             "/api/sessions/{session_id}/export": {
                 "get": _op("Export answers", files, security=presenter, params=export_params)
             },

@@ -1,0 +1,218 @@
+"""The performance brief: a session's results, section by section, as a document an L&D
+lead hands to a director. This first version builds its content and renders it as JSON
+and Markdown; HTML and PDF come next.
+
+Every section shows the numbers it stands on and says plainly when it has no evidence,
+rather than filling the gap with boilerplate. Stories are quoted as written (escaped for
+the format), and groups too small to hide their people never appear (server/segments.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from . import segments
+from .export_summary import Table, summary
+from .kinds import ChoiceConfig, Question, answer_parts, item_rules, public_result
+from .sections import SECTIONS
+from .store import ResultMap, SessionInfo
+
+TITLES = {
+    "audience": "Who took part",
+    "problem": "The business problem",
+    "success": "What success looks like",
+    "evidence": "Evidence of the gap",
+    "behaviours": "Behaviours that must change",
+    "barriers": "Barriers",
+    "solutions": "The solution mix",
+    "measurement": "Measurement plan",
+    "alignment": "Trifecta alignment",
+    "voices": "Voices",
+    "readiness": "Readiness",
+}
+QUOTES = 8  # stories quoted in a section: the longest first, then the most upvoted
+NO_QUESTION = "No question of this session feeds this section yet."
+NO_ANSWER = "Nobody has answered the questions that feed this section yet."
+NONE = "\N{EN DASH}"  # no number to show (nobody answered that part)
+
+
+@dataclass
+class Group:
+    id: str
+    label: str | None
+    n: int
+    withheld: bool
+    means: dict[str, float | None] = field(default_factory=dict)  # statement -> mean
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    holds: str
+    tables: list[Table] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    gap: str | None = None  # why the section has no evidence, when it has none
+
+
+@dataclass
+class Brief:
+    title: str
+    session_id: str
+    created_at: str
+    participants: int
+    min_group: int
+    sections: list[Section]
+
+    def json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def build(info: SessionInfo, results: ResultMap, split: dict[str, Any] | None) -> Brief:
+    """The brief of a session from its results and, when it has a segment question, the
+    split by it (`segments.split_json`)."""
+    participants = _participants(split, results)
+    sections = [_section(sid, info, results, split) for sid in SECTIONS]
+    return Brief(info.title, info.id, info.created_at, participants, info.min_group, sections)
+
+
+def _participants(split: dict[str, Any] | None, results: ResultMap) -> int:
+    if split is not None:
+        return int(next(g["n"] for g in split["groups"] if g["id"] == segments.ALL))
+    return max((int(r["responses"]) for r in results.values()), default=0)
+
+
+def _section(
+    sid: str, info: SessionInfo, results: ResultMap, split: dict[str, Any] | None
+) -> Section:
+    section = Section(sid, TITLES[sid], SECTIONS[sid])
+    fed = [q for q in info.questions if q.brief == sid]
+    section.tables = summary(fed, results)
+    section.quotes = _quotes(fed, results)
+    if sid == "alignment" and split is not None:
+        section.groups = _groups(info, fed, split)
+    if not fed:
+        section.gap = NO_QUESTION
+    elif not any(t.responses for t in section.tables):
+        section.gap = NO_ANSWER
+    return section
+
+
+def _quotes(fed: list[Question], results: ResultMap) -> list[str]:
+    """Stories and posts the room may see (not hidden, not filtered), as written."""
+    found: list[tuple[int, int, str]] = []
+    for q in fed:
+        if q.id not in results:
+            continue
+        shown = public_result(q, results[q.id]["result"])
+        for item in shown.get("items", []) if isinstance(shown, dict) else []:
+            votes = int(item.get("votes", 0)) if item_rules(q) is not None else 0
+            found.append((len(item["text"]), votes, item["text"]))
+    found.sort(key=lambda f: (-f[0], -f[1]))
+    return [text for _, _, text in found[:QUOTES]]
+
+
+def _groups(info: SessionInfo, fed: list[Question], split: dict[str, Any]) -> list[Group]:
+    """Each group's size and, unless withheld, its mean per statement of the alignment
+    questions that are scales: where the groups agree and where they differ."""
+    out = []
+    for g in split["groups"]:
+        group = Group(g["id"], g["label"], g["n"], g["withheld"])
+        if not g["withheld"]:
+            by_id = {r["id"]: r for r in g["questions"]}
+            for q in fed:
+                statements = by_id.get(q.id, {}).get("result", {}).get("statements", {})
+                for statement, entry in statements.items():
+                    group.means[f"{q.id}.{statement}"] = entry.get("mean")
+        out.append(group)
+    return out
+
+
+def statement_labels(info: SessionInfo) -> dict[str, str]:
+    """question.statement -> the statement's label, for the alignment section."""
+    return {f"{q.id}.{c.id}": c.label for q in info.questions for c in answer_parts(q)}
+
+
+def segment_of(info: SessionInfo) -> Question | None:
+    """The question the brief splits by: the first segment question that is a choice."""
+    return next(
+        (q for q in info.questions if q.segment and isinstance(q.config, ChoiceConfig)), None
+    )
+
+
+# -- Markdown ------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def md_text(text: str) -> str:
+    """Participants' and facilitators' words in Markdown: shown as typed, never markup.
+    HTML is turned into entities (Markdown passes raw HTML through), Markdown punctuation
+    is escaped, and line breaks stay inside the quote."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def to_markdown(brief: Brief, labels: dict[str, str]) -> str:
+    """`labels`: statement key (question.statement) -> its readable label."""
+    lines = [
+        f"# Performance brief: {md_text(brief.title)}",
+        "",
+        f"Session created {brief.created_at[:10]} · {brief.participants} participants · "
+        f"groups under {brief.min_group} people are withheld",
+        "",
+    ]
+    for section in brief.sections:
+        lines += _md_section(section, labels)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_section(section: Section, labels: dict[str, str]) -> list[str]:
+    lines = [f"## {section.title}", "", f"*{md_text(section.holds)}*", ""]
+    if section.gap:
+        return [*lines, section.gap, ""]
+    for table in section.tables:
+        lines += [f"### {md_text(table.prompt)}", "", f"{table.responses} responses", ""]
+        lines += _md_table(table)
+    for group in section.groups:
+        lines.append(_md_group(group, labels))
+    if section.groups:
+        lines.append("")
+    for quote in section.quotes:
+        lines += ["> " + md_text(quote).replace("\n", "\n> "), ""]
+    return lines
+
+
+def _md_table(table: Table) -> list[str]:
+    columns = table.aggregates.columns
+    out = [
+        "| " + " | ".join(md_text(c.heading) for c in columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
+    for row in table.aggregates.rows:
+        cells = [_md_cell(cell, column.style) for cell, column in zip(row, columns, strict=True)]
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, "", *(f"*{md_text(note)}*" for note in table.aggregates.notes), ""]
+
+
+def _md_cell(cell: Any, style: str) -> str:
+    if cell is None:
+        return NONE
+    if style == "share" and isinstance(cell, int | float):
+        return f"{cell:.0%}"
+    if style == "decimal" and isinstance(cell, int | float):
+        return f"{cell:.2f}"
+    return md_text(str(cell))
+
+
+def _md_group(group: Group, labels: dict[str, str]) -> str:
+    name = md_text(group.label or group.id.replace("_", " "))
+    if group.withheld:
+        return f"- **{name}** (n = {group.n}): withheld, too few people to show"
+    means = "; ".join(
+        f"{md_text(labels.get(key, key))}: {NONE if mean is None else f'{mean:.2f}'}"
+        for key, mean in group.means.items()
+    )
+    return f"- **{name}** (n = {group.n}){': ' + means if means else ''}"

@@ -1,0 +1,100 @@
+"""The performance brief (Markdown and JSON so far) through the real server: sections in
+their fixed order, numbers equal to a recount per group, stories quoted as written and
+escaped, small groups withheld, and a plain word where a section has no evidence."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from server.sections import SECTIONS
+
+from .client import Organizer, Phone
+from .conftest import RunningServer
+
+QUESTIONS = [
+    {
+        "kind": "single_choice",
+        "id": "group",
+        "prompt": "Which group are you part of?",
+        "options": ["Learner", "Leader", "L&D"],
+        "segment": True,
+        "brief": "audience",
+    },
+    {
+        "kind": "scale",
+        "id": "clear",
+        "prompt": "How clear is it?",
+        "statements": ["The goal", "The metric"],
+        "min": 1,
+        "max": 5,
+        "brief": "alignment",
+    },
+    {"kind": "open_text", "id": "story", "prompt": "A moment that mattered", "brief": "voices"},
+]
+HOSTILE = '<script>alert("x")</script> **not bold** [a link](http://evil.example)'
+# (group or None for not said, goal, metric, story). The one L&D person and the two who
+# did not say are withheld together (3 people), so learners and leaders can be shown.
+PEOPLE: list[tuple[str | None, int, int, str]] = [
+    *[("learner", 2, 1, f"Learner story {n}") for n in range(3)],
+    *[("leader", 5, 4, f"Leader story {n}") for n in range(3)],
+    ("l-d", 3, 3, HOSTILE),
+    (None, 1, 1, "I would rather not say my group"),
+    (None, 4, 4, "Neither would I"),
+]
+
+
+async def run_session(server: RunningServer, org: Organizer) -> dict[str, Any]:
+    session = await org.create(questions=QUESTIONS)
+
+    async def one(group: str | None, goal: int, metric: int, story: str) -> None:
+        phone = Phone(server)
+        await phone.join(session["code"])
+        answers: list[tuple[str, Any]] = [("group", group)] if group else []
+        answers += [("clear", {"the-goal": goal, "the-metric": metric}), ("story", story)]
+        for question, value in answers:
+            assert (await phone.answer_http(question, value)).status_code == 201
+        await phone.close()
+
+    await asyncio.gather(*(one(*person) for person in PEOPLE))
+    return session
+
+
+async def test_the_brief_stands_on_recounted_numbers_and_hides_small_groups(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await run_session(server, org)
+        url = f"/api/sessions/{session['id']}/brief"
+        brief = (await org.http.get(f"{url}?format=json")).json()
+        assert [s["id"] for s in brief["sections"]] == list(SECTIONS)
+        assert brief["participants"] == len(PEOPLE)
+        sections = {s["id"]: s for s in brief["sections"]}
+        assert sections["problem"]["gap"] == "No question of this session feeds this section yet."
+        assert sections["alignment"]["gap"] is None
+
+        groups = {g["id"]: g for g in sections["alignment"]["groups"]}
+        assert {g: (groups[g]["n"], groups[g]["withheld"]) for g in groups} == {
+            "learner": (3, False),
+            "leader": (3, False),
+            "l-d": (1, True),
+            "not_said": (2, True),
+            "all": (9, False),
+        }
+        for group in ("learner", "leader"):
+            members = [p for p in PEOPLE if p[0] == group]
+            assert groups[group]["means"] == {
+                "clear.the-goal": sum(p[1] for p in members) / len(members),
+                "clear.the-metric": sum(p[2] for p in members) / len(members),
+            }
+        assert groups["l-d"]["means"] == {}
+
+        md = (await org.http.get(f"{url}?format=md")).text
+        headings = [line[3:] for line in md.splitlines() if line.startswith("## ")]
+        assert headings == [sections[sid]["title"] for sid in SECTIONS]
+        assert "<script>" not in md and "&lt;script&gt;" in md  # quoted, never markup
+        assert "\\*\\*not bold\\*\\*" in md and "\\[a link\\]" in md
+        assert "- **L&amp;D** (n = 1): withheld, too few people to show" in md
+        assert "- **Learner** (n = 3): The goal: 2.00; The metric: 1.00" in md
+        bad = await org.http.get(f"{url}?format=pdf")
+        assert bad.status_code == 422 and "md, json" in bad.json()["error"]["message"]
