@@ -98,6 +98,7 @@ function onMessage(message) {
       const kind = kindOfQuestion(item.question);
       saved[item.question] = kind && kind.itemized ? kind.acked(saved[item.question], item.value, message.item) : item.value;
       if (kind && kind.sent) kind.sent(stage, item.value);
+      if (kind && !kind.itemized) tellOtherTabs(item.question, item.value);
       notes[item.question] = "saved";
       showStatus();
       refreshShown();
@@ -110,6 +111,18 @@ function onMessage(message) {
     onError(message);
   }
 }
+
+// Tabs of one browser share localStorage, so a saved answer reaches the others even when
+// their sockets are on another worker (the server's own "saved" push is per worker).
+const savedKey = `trifecta.saved.${code}`;
+function tellOtherTabs(question, value) {
+  store.set(savedKey, { question, value, at: Date.now() }); // "at": every save is news
+}
+window.addEventListener("storage", (event) => {
+  if (event.key !== savedKey || !event.newValue || !session) return;
+  const news = JSON.parse(event.newValue);
+  onSavedElsewhere({ question: news.question, value: news.value });
+});
 
 /** Another tab (or the no-script form) of this phone saved an answer: show it here too,
  *  unless this tab holds a newer one of its own (unsent or on its way). */

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 
 import httpx2
-from playwright.async_api import Browser, Route, expect
+from playwright.async_api import Browser, Route, WebSocketRoute, expect
 
 from ..client import Organizer, wait_until
 from ..conftest import RunningServer
@@ -298,4 +300,39 @@ async def test_next_in_a_self_paced_survey_sends_what_was_typed(
         return [i["text"] for i in found["story"]["result"]["items"]] == ["Typed, then Next"]
 
     await wait_until(stored)
+    assert js_errors.errors == []
+
+
+async def test_tabs_share_a_saved_answer_even_when_the_server_cannot_tell_them(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
+    """Two tabs whose sockets sit on different workers: the server's "saved" push cannot
+    reach the other tab, so the tabs tell each other through the browser's storage. Here
+    the second tab's socket drops every "saved" message to stand in for the other worker."""
+    session = await create(server, questions=ONE_QUESTION)
+    await control(server, session["id"], "goto", session["questions"][0]["id"])
+    context, first = await new_page(browser, js_errors, **PHONE)
+    await first.goto(session["join_url"])
+    second = js_errors.watch(await context.new_page())
+    dropped: list[str] = []
+
+    async def without_saved_pushes(ws: WebSocketRoute) -> None:
+        to_server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if isinstance(message, str) and json.loads(message).get("type") == "saved":
+                dropped.append(message)
+                return
+            ws.send(message)
+
+        to_server.on_message(from_server)
+
+    await second.route_web_socket(re.compile(r"/ws/session/"), without_saved_pushes)
+    await second.goto(session["join_url"])
+    for tab in (first, second):
+        await expect(tab.locator("body")).to_have_attribute("data-connection", "open")
+    await first.get_by_role("radio", name="Tea").check()
+    await expect(first.locator("#status")).to_contain_text("Answer saved")
+    await expect(second.get_by_role("radio", name="Tea")).to_be_checked()
+    assert dropped, "the second tab's socket was offered the server's push, and dropped it"
     assert js_errors.errors == []
