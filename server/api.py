@@ -318,7 +318,7 @@ async def results(request: Request) -> JSONResponse:
     return JSONResponse({"questions": results_json(found)})
 
 
-BRIEF_FORMATS = ("md", "json")
+BRIEF_FORMATS = ("md", "json", "html")
 
 
 async def brief_document(request: Request) -> Response:
@@ -336,7 +336,12 @@ async def brief_document(request: Request) -> Response:
     document = brief.build(info, results, split)
     if fmt == "json":
         return JSONResponse(document.json())
-    text = brief.to_markdown(document, brief.statement_labels(info))
+    labels = brief.statement_labels(info)
+    if fmt == "html":
+        from .pages import render  # pages imports this module: imported when first used
+
+        return render(request, "brief.html", {"brief": document, "labels": labels})
+    text = brief.to_markdown(document, labels)
     return Response(text, media_type="text/markdown; charset=utf-8")
 
 

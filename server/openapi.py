@@ -264,13 +264,14 @@ def spec() -> dict[str, Any]:
             },
             "/api/sessions/{session_id}/brief": {
                 "get": _op(
-                    "The performance brief so far, section by section (Markdown or JSON)",
+                    "The performance brief so far, section by section (Markdown, JSON or HTML)",
                     {
                         "200": {
                             "description": "The brief",
                             "content": {
                                 "text/markdown": {"schema": {"type": "string"}},
                                 "application/json": {"schema": {"type": "object"}},
+                                "text/html": {"schema": {"type": "string"}},
                             },
                         }
                     },
@@ -281,7 +282,7 @@ def spec() -> dict[str, Any]:
                             "name": "format",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "string", "enum": ["md", "json"]},
+                            "schema": {"type": "string", "enum": ["md", "json", "html"]},
                         },
                     ],
                 )

@@ -5,6 +5,7 @@ escaped, small groups withheld, and a plain word where a section has no evidence
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from server.sections import SECTIONS
@@ -97,4 +98,20 @@ async def test_the_brief_stands_on_recounted_numbers_and_hides_small_groups(
         assert "- **L&amp;D** (n = 1): withheld, too few people to show" in md
         assert "- **Learner** (n = 3): The goal: 2.00; The metric: 1.00" in md
         bad = await org.http.get(f"{url}?format=pdf")
-        assert bad.status_code == 422 and "md, json" in bad.json()["error"]["message"]
+        assert bad.status_code == 422 and "md, json, html" in bad.json()["error"]["message"]
+
+
+async def test_the_brief_as_a_printable_page_escapes_stories_and_draws_its_charts(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await run_session(server, org)
+        r = await org.http.get(f"/api/sessions/{session['id']}/brief?format=html")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        page = r.text
+        assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+        headings = re.findall(r'<h2 id="s-([a-z]+)">', page)
+        assert headings == list(SECTIONS)
+        assert '<svg class="bars"' in page  # the audience's shares, drawn by the server
+        assert "withheld, too few people to show" in page
+        assert "@page" in (await org.http.get("/static/css/brief.css")).text
