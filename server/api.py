@@ -67,6 +67,14 @@ async def _session(request: Request) -> SessionInfo:
     return info
 
 
+def _format(request: Request, formats: tuple[str, ...]) -> str:
+    """The `?format=` asked for (the first of `formats` when none), or a clear refusal."""
+    fmt = request.query_params.get("format", formats[0])
+    if fmt not in formats:
+        raise InvalidRequest(f"format must be one of {', '.join(formats)}, got {fmt[:16]!r}")
+    return fmt
+
+
 async def health(request: Request) -> JSONResponse:
     store_ok = await request.state.store.is_healthy()
     broker_ok = await request.state.broker.is_healthy()
@@ -324,9 +332,7 @@ BRIEF_FORMATS = ("md", "json", "html")
 async def brief_document(request: Request) -> Response:
     """`GET /api/sessions/{id}/brief?format=md|json`: the performance brief so far."""
     info = await _session(request)
-    fmt = request.query_params.get("format", "md")
-    if fmt not in BRIEF_FORMATS:
-        raise InvalidRequest(f"format must be one of {', '.join(BRIEF_FORMATS)}, got {fmt[:16]!r}")
+    fmt = _format(request, BRIEF_FORMATS)
     store = request.state.store
     results = await store.results(info.id)
     segment = brief.segment_of(info)
@@ -371,9 +377,7 @@ async def answer(request: Request) -> JSONResponse:
 
 async def export_results(request: Request) -> Response:
     info = await _session(request)
-    fmt = request.query_params.get("format", "csv")
-    if fmt not in export.FORMATS:
-        raise InvalidRequest(f"format must be one of {', '.join(export.FORMATS)}, got {fmt[:16]!r}")
+    fmt = _format(request, export.FORMATS)
     rows = await request.state.store.export_rows(info.id)
     # The workbook's summary shows the numbers the presenter screen shows, from the store
     results = await request.state.store.results(info.id) if fmt == "xlsx" else None

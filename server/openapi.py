@@ -75,6 +75,16 @@ def _path(name: str, pattern: str | None = None) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+def _format_param(*formats: str) -> dict[str, Any]:
+    """The optional `?format=` of a download; the first is the default."""
+    return {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": list(formats)},
+    }
+
+
 @cache
 def spec() -> dict[str, Any]:
     _, defs = models_json_schema([(model, "validation") for model in _MODELS], ref_template=_REF)
@@ -94,12 +104,7 @@ def spec() -> dict[str, Any]:
     ]
     export_params = [
         *sid,
-        {
-            "name": "format",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string", "enum": ["csv", "xlsx", "json"]},
-        },
+        _format_param("csv", "xlsx", "json"),
     ]
     files = {
         "200": {
@@ -278,12 +283,7 @@ def spec() -> dict[str, Any]:
                     security=presenter,
                     params=[
                         *sid,
-                        {
-                            "name": "format",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": ["md", "json", "html"]},
-                        },
+                        _format_param("md", "json", "html"),
                     ],
                 )
             },

@@ -711,21 +711,22 @@ def _refusals(cursor: Any, batch: list[Answer], at: str) -> list[Exception | Non
 
 def _duplicate_or(cursor: Any, answer: Answer, refusal: Exception) -> Any:
     """A refused answer that was stored before (a retry after lock) is still a duplicate."""
-    stored = cursor.execute(
+    return Recorded.DUPLICATE if _stored_before(cursor, answer) else refusal
+
+
+def _stored_before(cursor: Any, answer: Answer) -> bool:
+    """Whether this participant's answer id is already stored (a re-sent answer)."""
+    found = cursor.execute(
         "SELECT 1 FROM responses WHERE participant_id = ? AND client_id = ?",
         (answer.participant_id, answer.client_id),
     ).fetchone()
-    return Recorded.DUPLICATE if stored else refusal
+    return found is not None
 
 
 def _store_item(cursor: Any, answer: Answer, rules: ItemRules) -> Any:
     """A Q&A post or vote: checked against the stored posts, then kept as an item. One
     vote per participant and item is the primary key of qa_votes, so a repeat is a no-op."""
-    stored = cursor.execute(
-        "SELECT 1 FROM responses WHERE participant_id = ? AND client_id = ?",
-        (answer.participant_id, answer.client_id),
-    ).fetchone()
-    if stored:
+    if _stored_before(cursor, answer):
         return Recorded.DUPLICATE
     action, argument = next(iter(answer.value.items()))
     refusal = (
