@@ -70,6 +70,7 @@ questions = Table(
     Column("results_visible", Boolean, nullable=False),
     Column("results_shared", Boolean, nullable=False, default=False),  # phones see them
     Column("deadline", String(32)),  # a countdown's end (ISO UTC); it locks the question
+    Column("split", Boolean, nullable=False, default=False),  # shown per segment group
     PrimaryKeyConstraint("session_id", "id"),
 )
 
@@ -80,6 +81,8 @@ participants = Table(
     Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
     Column("token_hash", String(64), nullable=False),
     Column("joined_at", String(32), nullable=False),
+    # an interview's respondent as the facilitator named them; empty for phones
+    Column("label", String(80)),
     UniqueConstraint("session_id", "token_hash"),
 )
 
@@ -144,4 +147,42 @@ saved_templates = Table(
     Column("mode", String(16), nullable=False),
     Column("questions", Text, nullable=False),  # JSON: the question specs
     Column("created_at", String(32), nullable=False),
+)
+
+# The brief's header, KPI and sign-off as the facilitator recorded them in the console
+brief_details = Table(
+    "brief_details",
+    metadata,
+    Column("session_id", String(32), ForeignKey("sessions.id"), primary_key=True),
+    Column("details", Text, nullable=False),  # JSON
+    Column("updated_at", String(32), nullable=False),
+)
+
+# Insights the facilitator accepted, edited or wrote, and every change made to them
+insights = Table(
+    "insights",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False, index=True),
+    Column("section", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("tag", String(32)),  # barrier type, Kirkpatrick level, ...
+    Column("origin", String(128)),  # the proposal it came from, if any
+    Column("evidence", Text, nullable=False),  # JSON: numbers and question ids
+    Column("quote", Boolean, nullable=False),  # a pinned story, kept verbatim
+    Column("status", String(16), nullable=False),  # accepted | discarded
+    Column("position", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+insight_history = Table(
+    "insight_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("insight_id", Integer, ForeignKey("insights.id"), nullable=False, index=True),
+    Column("session_id", String(32), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("action", String(16), nullable=False),  # created | edited | discarded | ...
+    Column("changes", Text, nullable=False),  # JSON: field -> [before, after]
 )
