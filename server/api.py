@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import auth, brief, export, rooms, segments
+from . import auth, brief, brief_render, export, rooms, segments
 from .errors import (
     InvalidRequest,
     NotFound,
@@ -326,13 +326,15 @@ async def results(request: Request) -> JSONResponse:
     return JSONResponse({"questions": results_json(found)})
 
 
-BRIEF_FORMATS = ("md", "json", "html")
+BRIEF_FORMATS = ("md", "json", "html", "pdf")
 
 
 async def brief_document(request: Request) -> Response:
-    """`GET /api/sessions/{id}/brief?format=md|json`: the performance brief so far."""
+    """`GET /api/sessions/{id}/brief?format=md|json|html|pdf&paper=a4|letter`: the
+    performance brief so far; `html` is the printable page and `pdf` that same page."""
     info = await _session(request)
     fmt = _format(request, BRIEF_FORMATS)
+    paper = _paper(request)
     store = request.state.store
     results = await store.results(info.id)
     segment = brief.segment_of(info)
@@ -343,12 +345,30 @@ async def brief_document(request: Request) -> Response:
     if fmt == "json":
         return JSONResponse(document.json())
     labels = brief.statement_labels(info)
-    if fmt == "html":
-        from .pages import render  # pages imports this module: imported when first used
+    if fmt == "md":
+        text = brief.to_markdown(document, labels)
+        return Response(text, media_type="text/markdown; charset=utf-8")
+    from .pages import render  # pages imports this module: imported when first used
 
-        return render(request, "brief.html", {"brief": document, "labels": labels})
-    text = brief.to_markdown(document, labels)
-    return Response(text, media_type="text/markdown; charset=utf-8")
+    drawn = brief_render.draw(info, document, results, labels)
+    context = {"brief": document, "labels": labels, "charts": drawn, "paper": paper}
+    page = render(request, "brief.html", context)
+    if fmt == "html":
+        return page
+    body = await brief_render.pdf(bytes(page.body).decode())
+    name = brief_render.filename(info.title, "pdf")
+    disposition = f'attachment; filename="{name}"'
+    return Response(
+        body, media_type="application/pdf", headers={"Content-Disposition": disposition}
+    )
+
+
+def _paper(request: Request) -> str:
+    paper = request.query_params.get("paper", brief_render.PAPERS[0])
+    if paper not in brief_render.PAPERS:
+        choices = ", ".join(brief_render.PAPERS)
+        raise InvalidRequest(f"paper must be one of {choices}, got {paper[:16]!r}")
+    return paper
 
 
 async def join(request: Request) -> JSONResponse:

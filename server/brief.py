@@ -10,12 +10,13 @@ the format), and groups too small to hide their people never appear (server/segm
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from . import segments
 from .export_summary import Table, summary
-from .kinds import ChoiceConfig, Question, answer_parts, item_rules, public_result
+from .kinds import ChoiceConfig, Question, answer_parts, item_rules, kind_of, public_result
+from .kinds.open_text import SHEETS_NOTE
 from .sections import SECTIONS
 from .store import ResultMap, SessionInfo
 
@@ -90,7 +91,7 @@ def _section(
 ) -> Section:
     section = Section(sid, TITLES[sid], SECTIONS[sid])
     fed = [q for q in info.questions if q.brief == sid]
-    section.tables = summary(fed, results)
+    section.tables = [_for_reading(table) for table in summary(fed, results)]
     section.quotes = _quotes(fed, results)
     if sid == "alignment" and split is not None:
         section.groups = _groups(info, fed, split)
@@ -101,11 +102,19 @@ def _section(
     return section
 
 
+def _for_reading(table: Table) -> Table:
+    """A summary table without the notes that point an export's reader to its sheets: the
+    brief has no sheets, it quotes the stories."""
+    notes = tuple(note for note in table.aggregates.notes if note != SHEETS_NOTE)
+    return replace(table, aggregates=replace(table.aggregates, notes=notes))
+
+
 def _quotes(fed: list[Question], results: ResultMap) -> list[str]:
     """Stories and posts the room may see (not hidden, not filtered), as written."""
     found: list[tuple[int, int, str]] = []
     for q in fed:
-        if q.id not in results:
+        # Only people's own words are quoted: rankings and grids have "items" too, by id
+        if q.id not in results or not kind_of(q.kind).free_text:
             continue
         shown = public_result(q, results[q.id]["result"])
         for item in shown.get("items", []) if isinstance(shown, dict) else []:

@@ -190,6 +190,12 @@ class SessionHasAnswers(TrifectaError):
     status, code = 409, "session_has_answers"
 
 
+class PdfUnavailable(TrifectaError):
+    """The server cannot draw PDFs: the system's Pango (WeasyPrint's text layout) is missing."""
+
+    status, code = 503, "pdf_unavailable"
+
+
 ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     TrifectaError,
     MalformedJson,
@@ -228,4 +234,5 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     QuestionNotOpen,
     SessionEnded,
     SessionHasAnswers,
+    PdfUnavailable,
 )

@@ -97,8 +97,8 @@ async def test_the_brief_stands_on_recounted_numbers_and_hides_small_groups(
         assert "\\*\\*not bold\\*\\*" in md and "\\[a link\\]" in md
         assert "- **L&amp;D** (n = 1): withheld, too few people to show" in md
         assert "- **Learner** (n = 3): The goal: 2.00; The metric: 1.00" in md
-        bad = await org.http.get(f"{url}?format=pdf")
-        assert bad.status_code == 422 and "md, json, html" in bad.json()["error"]["message"]
+        bad = await org.http.get(f"{url}?format=docx")
+        assert bad.status_code == 422 and "md, json, html, pdf" in bad.json()["error"]["message"]
 
 
 async def test_the_brief_as_a_printable_page_escapes_stories_and_draws_its_charts(
@@ -112,6 +112,7 @@ async def test_the_brief_as_a_printable_page_escapes_stories_and_draws_its_chart
         assert "<script>alert" not in page and "&lt;script&gt;alert" in page
         headings = re.findall(r'<h2 id="s-([a-z]+)">', page)
         assert headings == list(SECTIONS)
-        assert '<svg class="bars"' in page  # the audience's shares, drawn by the server
+        assert '<div class="chart chart-bars">' in page  # the audience's shares, drawn
+        assert '<div class="chart chart-dots">' in page  # the groups side by side
         assert "withheld, too few people to show" in page
         assert "@page" in (await org.http.get("/static/css/brief.css")).text

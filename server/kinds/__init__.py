@@ -252,6 +252,12 @@ def aggregates(q: Question, result: JsonValue, responses: int) -> Aggregates:
     return kind.aggregates(kind.of(q), result, responses)
 
 
+def chart(q: Question, result: JsonValue, responses: int) -> str | None:
+    """The question's result drawn for the printed brief, or None (see `Kind.chart`)."""
+    kind = kind_of(q.kind)
+    return kind.chart(kind.of(q), result, responses)
+
+
 def answer_parts(q: Question) -> tuple[Choice, ...]:
     kind = kind_of(q.kind)
     return kind.parts(kind.of(q))

@@ -187,6 +187,11 @@ class Kind(Generic[C]):
         """The result as a table for the export's summary (see `Aggregates`)."""
         raise NotImplementedError
 
+    def chart(self, config: C, result: JsonValue, responses: int) -> str | None:
+        """The result drawn for the printed brief (SVG from `server.charts`, labels
+        escaped there), or None for a kind that a table says best (stories are quoted)."""
+        return None
+
     def parts(self, config: C) -> tuple[Choice, ...]:
         """The parts of an answer that get a column each where an export shows one row per
         participant (a scale's statements); () for one column per question."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from .. import charts
 from ..errors import DuplicateChoice, InvalidValue, TooManyChoices, UnknownOption
 from .base import (
     Aggregates,
@@ -84,6 +85,10 @@ class _Choosing(Kind[ChoiceConfig]):
             count = result["counts"][option.id]
             table.rows.append((option.label, count, share(count, responses)))
         return table
+
+    def chart(self, config: ChoiceConfig, result: JsonValue, responses: int) -> str | None:
+        counts = result["counts"]
+        return charts.shares([(o.label, share(counts[o.id], responses)) for o in config.options])
 
 
 class SingleChoice(_Choosing):

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .. import charts
 from ..errors import InvalidValue, OutOfRange, UnknownItem
 from .base import (
     Aggregates,
@@ -230,6 +231,17 @@ class Grid2x2(Kind[GridConfig]):
             found = result["items"][item.id]
             table.rows.append((item.label, found["n"], found["x_mean"], found["y_mean"]))
         return table
+
+    def chart(self, config: GridConfig, result: JsonValue, responses: int) -> str | None:
+        found = result["items"]
+        items = [(i.label, found[i.id]["x_mean"], found[i.id]["y_mean"]) for i in config.items]
+        x, y = config.x, config.y
+        return charts.scatter(
+            items,
+            charts.Scale(x.min, x.max, x.min_label, x.max_label),
+            charts.Scale(y.min, y.max, y.min_label, y.max_label),
+            (x.label, y.label),
+        )
 
 
 GRID_2X2 = Grid2x2()

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from .. import charts
 from ..errors import InvalidValue, OutOfRange
 from .base import (
     Aggregates,
@@ -129,6 +130,9 @@ class Nps(Kind[NpsConfig]):
             count = result[group]
             table.rows.append((f"{group.capitalize()} ({points})", count, share(count, n)))
         return table
+
+    def chart(self, config: NpsConfig, result: JsonValue, responses: int) -> str | None:
+        return charts.nps(dict(result["counts"]), result["score"])
 
     def numbers(self, config: NpsConfig, value: JsonValue) -> dict[str | None, int]:
         return {None: value}

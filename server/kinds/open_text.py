@@ -37,6 +37,10 @@ class OpenTextSpec(QuestionSpec):
     max_length: Annotated[int, Field(ge=1, le=10_000)] = 1000
 
 
+# Where an export's reader finds the stories (the brief quotes them instead)
+SHEETS_NOTE = "The stories themselves are on the Participants and Answers sheets"
+
+
 class OpenText(Kind[TextConfig]):
     name = "open_text"
     spec = OpenTextSpec
@@ -109,8 +113,7 @@ class OpenText(Kind[TextConfig]):
     def aggregates(self, config: TextConfig, result: JsonValue, responses: int) -> Aggregates:
         """Counted, not listed: a story is one participant's own words."""
         items = result["items"]
-        where = "The stories themselves are on the Participants and Answers sheets"
-        table = Aggregates((Column("Stories", "text"), Column("Count")), notes=(where,))
+        table = Aggregates((Column("Stories", "text"), Column("Count")), notes=(SHEETS_NOTE,))
         table.rows.append(("Answers", len(items)))
         table.rows.append(("Hidden by the facilitator", sum(i["hidden"] for i in items)))
         table.rows.append(("Hidden by the language filter", sum(i["filtered"] for i in items)))

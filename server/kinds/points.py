@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from .. import charts
 from ..errors import InvalidValue, OutOfRange, OverBudget, UnknownOption
 from .base import (
     Aggregates,
@@ -154,6 +155,10 @@ class Points(Kind[PointsConfig]):
             found = result["options"][option.id]
             table.rows.append((option.label, found["total"], found["mean"], found["n"]))
         return table
+
+    def chart(self, config: PointsConfig, result: JsonValue, responses: int) -> str | None:
+        found = result["options"]
+        return charts.ordered([(o.label, found[o.id]["total"]) for o in config.options], " pts")
 
 
 POINTS = Points()

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from .. import charts
 from ..errors import DuplicateItem, InvalidValue, RankingLength, UnknownItem
 from .base import (
     Aggregates,
@@ -186,6 +187,10 @@ class Ranking(Kind[RankingConfig]):
             found = result["items"][item.id]
             table.rows.append((item.label, found["points"], found["mean_rank"], found["n"]))
         return table
+
+    def chart(self, config: RankingConfig, result: JsonValue, responses: int) -> str | None:
+        found = result["items"]
+        return charts.ordered([(i.label, found[i.id]["points"]) for i in config.items], " pts")
 
 
 RANKING = Ranking()

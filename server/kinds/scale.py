@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from .. import charts
 from ..errors import InvalidValue, OutOfRange, UnknownStatement
 from .base import (
     Aggregates,
@@ -182,6 +183,13 @@ class Scale(Kind[ScaleConfig]):
             counts = [found["counts"][point] for point in points]
             table.rows.append((statement.label, found["n"], found["mean"], *counts))
         return table
+
+    def chart(self, config: ScaleConfig, result: JsonValue, responses: int) -> str | None:
+        points = [str(p) for p in range(config.min, config.max + 1)]
+        found = result["statements"]
+        spread = [(s.label, [found[s.id]["counts"][p] for p in points]) for s in config.statements]
+        scale = charts.Scale(config.min, config.max, config.min_label, config.max_label)
+        return charts.distribution(scale, spread)
 
     def parts(self, config: ScaleConfig) -> tuple[Choice, ...]:
         return config.statements

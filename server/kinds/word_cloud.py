@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 import stopwordsiso
 from pydantic import Field, field_validator
 
+from .. import charts
 from ..errors import InvalidValue, TooManyWords, WordTooLong
 from .base import (
     Aggregates,
@@ -37,6 +38,7 @@ from .base import (
 
 WORD_LIMIT = 25  # characters of one word or phrase, after trimming
 TOP_WORDS = 20  # words an export's summary lists; the answers themselves have every word
+CHART_WORDS = 10  # words the printed brief draws as bars
 _SPACES = re.compile(r"\s+")
 _WORD = "w:"  # the sums of a word cloud are counts per normalised word
 
@@ -152,6 +154,10 @@ class WordCloud(Kind[WordsConfig]):
         table = Aggregates((Column("Word", "text"), Column("Count")), notes=notes)
         table.rows.extend((w["text"], w["count"]) for w in result["words"][:TOP_WORDS])
         return table
+
+    def chart(self, config: WordsConfig, result: JsonValue, responses: int) -> str | None:
+        # The most named words only: a printed page is no place for a long tail
+        return charts.ordered([(w["text"], w["count"]) for w in result["words"][:CHART_WORDS]], "")
 
 
 WORD_CLOUD = WordCloud()
