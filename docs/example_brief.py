@@ -1,0 +1,119 @@
+"""Regenerate the README's example brief: the first page of a PDF brief, as
+docs/screenshots/brief.png.
+
+Runs the shipped alignment pulse check through a real server with a dozen participants in
+the three groups (five learners, four business partners or leaders, three from L&D), their
+answers plausible and fixed (a seeded generator), then asks the server for the PDF and
+renders its first page with pypdfium2. Needs the test and docs extras:
+
+    scripts/install test && .venv/bin/pip install -e '.[docs]'
+    .venv/bin/python docs/example_brief.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.client import Organizer, Phone  # noqa: E402  (the repository's own clients)
+from tests.conftest import RunningServer  # noqa: E402
+
+PNG = ROOT / "docs" / "screenshots" / "brief.png"
+GROUPS = {  # group: (people, how far along each statement is, on 1-5)
+    "learner": (5, [3, 2, 3, 4, 2]),
+    "business-partner-or-leader": (4, [5, 4, 3, 3, 4]),
+    "l-d": (3, [4, 3, 4, 4, 3]),
+}
+READY = {"learner": [2, 3, 3, 2], "business-partner-or-leader": [4, 3, 4, 3], "l-d": [2, 2, 3, 2]}
+PURPOSE = {
+    "learner": "building-people-s-skills-for-the-future",
+    "business-partner-or-leader": "hitting-a-specific-business-target",
+    "l-d": "fixing-a-recurring-problem-on-the-job",
+}
+SIGNALS = {
+    "learner": ["how-confident-learners-feel", "feedback-from-managers-or-peers"],
+    "business-partner-or-leader": ["a-business-metric-such-as-sales-errors-o"],
+    "l-d": ["behaviour-observed-on-the-job", "a-business-metric-such-as-sales-errors-o"],
+}
+GOALS = {
+    "learner": "Fewer angry customers, I think, and better scores in the quality checks",
+    "business-partner-or-leader": "Repeat calls down from 18 % to 14 % by the end of Q3",
+    "l-d": "First-call resolution in the service centre; the baseline is still being agreed",
+}
+STORIES = [
+    "Our team lead said the course is about 'soft skills', but the targets we get every "
+    "Monday are about first-call resolution. Nobody has connected the two for us yet.",
+    "In the kick-off the sponsor talked about cutting repeat calls by a fifth. In the "
+    "workshop we spent most of the day on product features.",
+    "We were told to 'own the customer', but the refund tool still needs a supervisor's "
+    "approval for anything over 50 euros, so we hand the call over anyway.",
+    "L&D asked for observation checklists; the floor managers said they have no time to sit "
+    "with anyone during peak hours.",
+    "I changed how I open calls after the pilot and my repeat rate dropped, but no one "
+    "looks at that number at team level.",
+]
+
+
+def answers(group: str, person: int, rng: random.Random, ids: dict[str, Any]) -> list[Any]:
+    def near(target: int) -> int:
+        return max(1, min(5, target + rng.choice([-1, 0, 0, 1])))
+
+    understanding = dict(zip(ids["shared-understanding"], map(near, GROUPS[group][1]), strict=True))
+    readiness = dict(zip(ids["conditions-for-change"], map(near, READY[group]), strict=True))
+    out: list[tuple[str, Any]] = [
+        ("group", group),
+        ("shared-understanding", understanding),
+        ("main-purpose", PURPOSE[group] if person % 3 else "i-am-not-sure"),
+        ("conditions-for-change", readiness),
+        ("success-signals", SIGNALS[group]),
+        ("goal-in-own-words", GOALS[group]),
+        ("key-behaviour", "Customers do not have to call back about the same problem"),
+    ]
+    if rng.random() < 0.5:
+        out.append(("mismatch-story", STORIES[rng.randrange(len(STORIES))]))
+    return out
+
+
+async def run(server: RunningServer) -> bytes:
+    rng = random.Random(11)
+    async with Organizer(server) as org:
+        created = await org.http.post("/api/sessions", json={"template": "alignment-pulse-check"})
+        session = await org.session(created.json()["id"])
+        ids = {q["id"]: [s["id"] for s in q.get("statements", [])] for q in session["questions"]}
+        for q in session["questions"]:
+            await org.control(session["id"], "open", q["id"])
+        for group, (people, _) in GROUPS.items():
+            for person in range(people):
+                phone = Phone(server)
+                await phone.join(created.json()["code"])
+                for question, value in answers(group, person, rng, ids):
+                    reply = await phone.answer_http(question, value)
+                    assert reply.status_code == 201, reply.text
+                await phone.close()
+        pdf = await org.http.get(f"/api/sessions/{session['id']}/brief?format=pdf")
+        assert pdf.status_code == 200, pdf.text
+        return bytes(pdf.content)
+
+
+def main() -> None:
+    import pypdfium2  # type: ignore[import-untyped]
+
+    server = RunningServer(Path(tempfile.mkdtemp(prefix="trifecta-example-"))).start()
+    try:
+        pdf = asyncio.run(run(server))
+    finally:
+        server.stop()
+    page = pypdfium2.PdfDocument(pdf)[0]
+    page.render(scale=1.5).to_pil().save(PNG)
+    print(f"wrote {PNG.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
