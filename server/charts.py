@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 640
+BAR = 560  # a bar's length at 100 %: the value stands beside it, as text
 ACCENT = "#0072b2"  # Okabe-Ito blue
 WARNING = "#c75400"  # Okabe-Ito vermilion, darkened for 3:1 on white (as results.css)
 NEUTRAL = "#8a93a3"
@@ -55,10 +56,15 @@ def number(value: float | None, digits: int = 0) -> str:
     return f"{value:.{digits}f}"
 
 
-def _svg(alt: str | None, width: float, height: float, body: list[str]) -> str:
+def _svg(
+    alt: str | None, width: float, height: float, body: list[str], stretch: bool = False
+) -> str:
     """An SVG of `body`; with `alt` an image with that text alternative, without it a
-    decoration that assistive technology skips (its numbers are said elsewhere)."""
+    decoration that assistive technology skips (its numbers are said elsewhere). A
+    `stretch` SVG (no text in it) fills whatever width it gets."""
     role = f'role="img" aria-label="{escape(alt)}"' if alt else 'aria-hidden="true"'
+    if stretch:
+        role += ' preserveAspectRatio="none"'
     title = f"<title>{escape(alt)}</title>" if alt else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" {role} viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -88,19 +94,21 @@ def _chart(kind: str, parts: list[str]) -> Markup:
 
 def labelled_bars(rows: Sequence[tuple[str, float | None]], top: float, unit: str = "") -> Markup:
     """Horizontal bars, one per labelled value, drawn to scale against `top` (a share's top
-    is 1 and it is shown as a percentage; otherwise values are shown as they are)."""
-    track = WIDTH - 70
+    is 1 and it is shown as a percentage; otherwise values are shown as they are). The bar
+    holds no text, so it may stretch to any width; its value is text beside it."""
     parts = []
     for label, value in rows:
         shown = f"{number((value or 0) * 100)}%" if unit == "%" else number(value) + unit
-        length = (value or 0) / top * track if top else 0
-        bar = [
-            _rect(0, 2, track, 14, TRACK),
-            _rect(0, 2, length, 14, ACCENT),
-            _text(track + 6, 14, shown, font_weight="bold"),
-        ]
-        parts.append(_label(label) + _svg(f"{label}: {shown}", WIDTH, 18, bar))
+        length = (value or 0) / top * BAR if top else 0
+        bar = [_rect(0, 0, BAR, 16, TRACK), _rect(0, 0, length, 16, ACCENT)]
+        svg = _svg(f"{label}: {shown}", BAR, 16, bar, stretch=True)
+        parts.append(_label(label) + _bar(svg, shown))
     return _chart("bars", parts)
+
+
+def _bar(svg: str, shown: str) -> str:
+    mark = f'<span class="chart-mark">{svg}</span>'
+    return f'<div class="chart-bar">{mark}<span class="chart-value">{escape(shown)}</span></div>'
 
 
 def shares(rows: Sequence[tuple[str, float | None]]) -> Markup:
@@ -134,22 +142,24 @@ def distribution(scale: Scale, rows: Sequence[tuple[str, Sequence[int]]]) -> Mar
     parts = [_legend(scale, points, colours)]
     for label, counts in rows:
         alt = f"{label}: " + ", ".join(f"{p}: {c}" for p, c in zip(points, counts, strict=True))
-        parts.append(_label(label) + _svg(alt, WIDTH, 20, _stack(scale, counts, colours)))
+        svg = _svg(alt, BAR, 20, _stack(scale, counts, colours))
+        parts.append(_label(label) + _bar(svg, f"n {sum(counts)}"))
     return _chart("spread", parts)
 
 
 def _stack(scale: Scale, counts: Sequence[int], colours: list[str]) -> list[str]:
-    track, n = WIDTH - 70, sum(counts)
-    body = [_rect(0, 2, track, 16, TRACK)] if not n else []
+    n = sum(counts)
+    body = [_rect(0, 0, BAR, 20, TRACK)] if not n else []
     x = 0.0
     for point, (count, colour) in enumerate(zip(counts, colours, strict=True), scale.low):
-        width = count / n * track if n else 0
-        body.append(_rect(x, 2, width, 16, colour))
-        if count and width >= 14:
+        width = count / n * BAR if n else 0
+        body.append(_rect(x, 0, width, 20, colour))
+        if count and width >= 16:
             ink = "#ffffff" if point > (scale.low + scale.high) / 2 else INK
-            body.append(_text(x + width / 2, 14, str(count), fill=ink, text_anchor="middle"))
+            body.append(
+                _text(x + width / 2, 15, str(count), fill=ink, text_anchor="middle", font_size="14")
+            )
         x += width
-    body.append(_text(track + 6, 14, f"n {n}", fill=MUTED))
     return body
 
 

@@ -9,6 +9,8 @@ from playwright.async_api import Browser, expect
 from ..client import Organizer
 from ..conftest import RunningServer
 from ..test_brief import run_session
+from ..test_brief_pdf import STORY
+from ..test_brief_pdf import run_session as run_unkind_session
 from .conftest import ErrorWatch, axe_violations, new_page
 
 
@@ -29,4 +31,30 @@ async def test_the_brief_page_reads_cleanly_and_passes_axe(
     await page.screenshot(path=artifacts / "brief.png", full_page=True)
     await page.emulate_media(media="print")
     assert await axe_violations(page) == []
+    assert js_errors.errors == []
+
+
+async def test_the_brief_with_unkind_labels_fits_a_phone_and_a_laptop_and_passes_axe(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch, artifacts: Path
+) -> None:
+    """Arabic and emoji labels, HTML in stories and a long German compound: every chart
+    kind on the page, nothing wider than a 360 px phone, axe-clean on screen and in print."""
+    async with Organizer(server) as org:
+        session_id = await run_unkind_session(server, org)
+    for name, viewport in (("phone", (360, 800)), ("laptop", (1280, 720))):
+        width, height = viewport
+        _, page = await new_page(
+            browser, js_errors, viewport={"width": width, "height": height}, bypass_csp=True
+        )
+        await page.goto(f"{server.url}/signin?token={server.admin_token}")
+        url = f"{server.url}/api/sessions/{session_id}/brief?format=html"
+        response = await page.goto(url)
+        assert response is not None and response.ok
+        await expect(page.locator(".chart")).to_have_count(8)
+        await expect(page.get_by_text(STORY)).to_be_visible()  # as text, never as markup
+        assert await page.evaluate("document.documentElement.scrollWidth") <= width
+        await page.screenshot(path=artifacts / f"brief-unkind-{name}.png", full_page=True)
+        assert await axe_violations(page) == []
+        await page.emulate_media(media="print")
+        assert await axe_violations(page) == []
     assert js_errors.errors == []
