@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import random
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from server import brief_render, charts
@@ -21,6 +23,10 @@ from server.sections import SECTIONS
 
 from .client import Organizer, Phone
 from .conftest import RunningServer
+from .test_templates_run import PEOPLE as DOZEN
+from .test_templates_run import TEMPLATES, answer_for
+
+FORMATS = ("md", "json", "html", "pdf")
 
 SVG = "{http://www.w3.org/2000/svg}"
 TITLE = "Onboarding <i>2027</i> · تدريب 🚀"
@@ -157,6 +163,8 @@ async def test_the_pdf_holds_every_heading_the_title_and_stories_as_text(
     assert "withheld" in text and "NPS" in text  # the group dots and the NPS chart
     assert "Page 1 of" in text and f"Page {len(reader.pages)} of {len(reader.pages)}" in text
     assert SHEETS_NOTE not in text  # an export's pointer to its sheets: not the brief's
+    # The two L&D people are withheld: their mean of the metric (5 and 2: 3.50) is nowhere
+    assert "L&D <script>alert(2)</script> (n 2): withheld" in text and "3.50" not in text
 
 
 async def test_the_paper_is_a4_unless_letter_is_asked_for(server: RunningServer) -> None:
@@ -211,6 +219,34 @@ async def test_the_page_draws_escaped_charts_and_quotes_stories_as_text(
     assert SHEETS_NOTE not in page
     # a withheld group shows its size, never its numbers
     assert "L&amp;D &lt;script&gt;alert(2)&lt;/script&gt;</span> (n 2): withheld" in page
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+async def test_every_shipped_template_becomes_a_brief_in_every_format(
+    server: RunningServer, template: str
+) -> None:
+    rng = random.Random(template)
+    async with Organizer(server) as org:
+        r = await org.http.post("/api/sessions", json={"template": template, "mode": "self_paced"})
+        session = await org.session(r.json()["id"])
+        for _ in range(DOZEN):
+            phone = Phone(server)
+            await phone.join(session["code"])
+            for q in session["questions"]:
+                assert (await phone.answer_http(q["id"], answer_for(q, rng))).status_code == 201
+            await phone.close()
+        url = f"/api/sessions/{session['id']}/brief"
+        found = {fmt: await org.http.get(f"{url}?format={fmt}") for fmt in FORMATS}
+    assert all(r.status_code == 200 for r in found.values())
+    brief = found["json"].json()
+    assert brief["participants"] == DOZEN
+    headings = [TITLES[sid] for sid in SECTIONS]
+    assert all(f"## {heading}" in found["md"].text for heading in headings)
+    assert all(f">{heading}</h2>" in found["html"].text for heading in headings)
+    _, text = pdf_text(found["pdf"].content)
+    assert session["title"] in text and all(heading in text for heading in headings)
+    for svg in re.findall(r"<svg .*?</svg>", found["html"].text, re.S):
+        ET.fromstring(svg)
 
 
 def test_charts_escape_labels_and_carry_their_numbers_as_text() -> None:
