@@ -355,7 +355,7 @@ async def brief_document(request: Request) -> Response:
     page = render(request, "brief.html", context)
     if fmt == "html":
         return page
-    body = await brief_render.pdf(bytes(page.body).decode())
+    body = await brief_render.pdf(bytes(page.body).decode(), request.state.pdf_renders)
     name = brief_render.filename(info.title, "pdf")
     disposition = f'attachment; filename="{name}"'
     return Response(

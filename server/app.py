@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import api, console, openapi, pages, sockets
+from . import api, brief_render, console, openapi, pages, sockets
 from .answering import AnswerDesk
 from .auth import new_token
 from .broker import open_broker
@@ -108,6 +108,7 @@ def create_app(settings: Settings) -> Starlette:
                 "surveys": surveys,
                 "admin_token": admin_token,
                 "doorman": Doorman(settings.code_misses, settings.joins_per_minute),
+                "pdf_renders": brief_render.render_limiter(),
             }
         finally:
             hub_task.cancel()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from markupsafe import Markup
 
 from . import charts, kinds
@@ -30,6 +30,7 @@ from .store import ResultMap, SessionInfo
 logger = logging.getLogger(__name__)
 
 PAPERS = ("a4", "letter")
+PDF_RENDERS = 1  # at once per worker process
 STATIC = ROOT / "static"
 # The page's own address while WeasyPrint reads it: links resolve under it, and the fetcher
 # serves only /static/ below it, from disk (never the network, never user-given URLs)
@@ -87,10 +88,17 @@ def filename(title: str, extension: str, today: datetime | None = None) -> str:
     return f"trifecta-brief-{slug}-{day}.{extension}"
 
 
-async def pdf(html: str) -> bytes:
+def render_limiter() -> CapacityLimiter:
+    """How many PDFs one worker renders at once (the app's lifespan holds it): rendering
+    is CPU-bound Python, so more at once only slows each and takes CPU from the live
+    sessions; further requests wait their turn."""
+    return CapacityLimiter(PDF_RENDERS)
+
+
+async def pdf(html: str, limiter: CapacityLimiter) -> bytes:
     """The page as a PDF, rendered in a worker thread: a long brief takes a second or more,
     and the live sessions on this server must not wait for it."""
-    return await to_thread.run_sync(render_pdf, html)
+    return await to_thread.run_sync(render_pdf, html, limiter=limiter)
 
 
 def render_pdf(html: str) -> bytes:
