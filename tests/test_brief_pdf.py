@@ -11,6 +11,7 @@ import random
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -301,3 +302,43 @@ def test_the_pdf_loads_only_our_own_static_files() -> None:
         base + "static/css/missing.css",
     ):
         assert brief_render.static_file(url) is None, url
+
+
+NO_PANGO = '''
+import sys
+
+
+class NoPango:
+    """WeasyPrint fails to load as it does where the system has no Pango."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0': no such file")
+        return None
+
+
+sys.meta_path.insert(0, NoPango())
+'''
+
+
+async def test_without_pango_the_pdf_says_what_to_install_and_the_rest_works(
+    tmp_path: Path,
+) -> None:
+    """A server whose system lacks Pango (WeasyPrint cannot load it: faked one level
+    below, at the import) still runs; the PDF is refused with what to install."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(NO_PANGO)
+    server = RunningServer(tmp_path / "data", extra_env={"PYTHONPATH": str(tmp_path / "site")})
+    server.start()
+    try:
+        async with Organizer(server) as org:
+            session = await org.create(questions=QUESTIONS[:2])
+            url = f"/api/sessions/{session['id']}/brief"
+            refused = await org.http.get(f"{url}?format=pdf")
+            page = await org.http.get(f"{url}?format=html")
+    finally:
+        server.stop()
+    assert refused.status_code == 503
+    error = refused.json()["error"]
+    assert error["code"] == "pdf_unavailable" and "libpango-1.0-0" in error["message"]
+    assert page.status_code == 200 and "<h1" in page.text
