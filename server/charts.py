@@ -3,12 +3,14 @@ a printed page wants vector lines. Pure functions: numbers and labels in, markup
 
 Every label is escaped here (a label is whatever a facilitator typed, `<script>` included),
 every SVG is `role="img"` with a text alternative that holds its numbers, and the same
-numbers are printed as text beside the marks and in the table under the chart. Labels are
-HTML beside the SVG, not SVG text: WeasyPrint sets SVG text letter by letter, which breaks
-Arabic shaping and right-to-left order, while HTML text is laid out, wrapped and shaped. Colours are
-given as presentation attributes rather than CSS so that browsers and WeasyPrint agree and
-the page's strict CSP allows them; they come from Okabe and Ito's palette (as on the live
-screens, static/css/results.css), one accent plus a neutral and, for NPS, one warning.
+numbers are printed as text beside the marks and in the table under the chart.
+
+Labels are HTML beside the SVG, not SVG text: WeasyPrint sets SVG text letter by letter,
+which breaks Arabic shaping and right-to-left order, while HTML text is laid out, wrapped
+and shaped. Colours are presentation attributes rather than CSS, so that browsers and
+WeasyPrint agree and the page's strict CSP allows them; they come from Okabe and Ito's
+palette (as on the live screens, static/css/results.css): one accent, a neutral and, for
+NPS detractors, one warning.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ NEUTRAL = "#8a93a3"
 TRACK = "#e8ebf0"
 INK = "#16181d"
 MUTED = "#4a5160"
-FONT = 'font-family="DejaVu Sans, system-ui, sans-serif"'
+FONT = 'font-family="Helvetica Neue, Arial, Liberation Sans, DejaVu Sans, sans-serif"'
 
 
 @dataclass(frozen=True, slots=True)
