@@ -43,10 +43,27 @@ SIGNALS = {
     "l-d": ["behaviour-observed-on-the-job", "a-business-metric-such-as-sales-errors-o"],
 }
 GOALS = {
-    "learner": "Fewer angry customers, I think, and better scores in the quality checks",
-    "business-partner-or-leader": "Repeat calls down from 18 % to 14 % by the end of Q3",
-    "l-d": "First-call resolution in the service centre; the baseline is still being agreed",
+    "learner": [
+        "Fewer angry customers, I think, and better scores in the quality checks",
+        "Handling more calls per hour without the customer feeling rushed",
+        "Honestly not sure: we were told it is about soft skills",
+    ],
+    "business-partner-or-leader": [
+        "Repeat calls down from 18 % to 14 % by the end of Q3",
+        "First-call resolution up, so the backlog stops growing every Monday",
+    ],
+    "l-d": [
+        "First-call resolution in the service centre; the baseline is still being agreed",
+        "Fewer escalations to second level, measured in the ticket system",
+    ],
 }
+BEHAVIOURS = [
+    "Agents confirm the customer's real issue before they offer a fix",
+    "Nobody hands a call to a supervisor for a refund they could approve themselves",
+    "Team leads listen in on two calls a week and give feedback the same day",
+    "Customers do not have to call back about the same problem",
+    "Agents close every call with a clear next step and a date",
+]
 STORIES = [
     "Our team lead said the course is about 'soft skills', but the targets we get every "
     "Monday are about first-call resolution. Nobody has connected the two for us yet.",
@@ -73,11 +90,11 @@ def answers(group: str, person: int, rng: random.Random, ids: dict[str, Any]) ->
         ("main-purpose", PURPOSE[group] if person % 3 else "i-am-not-sure"),
         ("conditions-for-change", readiness),
         ("success-signals", SIGNALS[group]),
-        ("goal-in-own-words", GOALS[group]),
-        ("key-behaviour", "Customers do not have to call back about the same problem"),
+        ("goal-in-own-words", GOALS[group][person % len(GOALS[group])]),
+        ("key-behaviour", BEHAVIOURS[(person + len(group)) % len(BEHAVIOURS)]),
     ]
-    if rng.random() < 0.5:
-        out.append(("mismatch-story", STORIES[rng.randrange(len(STORIES))]))
+    if person < len(STORIES) and rng.random() < 0.7:
+        out.append(("mismatch-story", STORIES[(person + len(group)) % len(STORIES)]))
     return out
 
 
@@ -110,6 +127,8 @@ def main() -> None:
         pdf = asyncio.run(run(server))
     finally:
         server.stop()
+    if "--save-pdf" in sys.argv:  # to look at every page, not only the first
+        Path("/tmp/example-brief.pdf").write_bytes(pdf)
     page = pypdfium2.PdfDocument(pdf)[0]
     page.render(scale=1.5).to_pil().save(PNG)
     print(f"wrote {PNG.relative_to(ROOT)}")

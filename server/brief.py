@@ -121,7 +121,10 @@ def _quotes(fed: list[Question], results: ResultMap) -> list[str]:
             votes = int(item.get("votes", 0)) if item_rules(q) is not None else 0
             found.append((len(item["text"]), votes, item["text"]))
     found.sort(key=lambda f: (-f[0], -f[1]))
-    return [text for _, _, text in found[:QUOTES]]
+    # The same words from several people are quoted once: a brief that repeats itself
+    # reads like an error, and the counts above say how many answered
+    unique = list(dict.fromkeys(text for _, _, text in found))
+    return unique[:QUOTES]
 
 
 def _groups(info: SessionInfo, fed: list[Question], split: dict[str, Any]) -> list[Group]:

@@ -68,7 +68,7 @@ def alignment_chart(info: SessionInfo, section: Section, labels: dict[str, str])
     keys = [f"{q.id}.{s.id}" for q in fed for s in q.config.statements]
     low = min(q.config.min for q in fed)
     high = max(q.config.max for q in fed)
-    groups = [_group_means(g, keys) for g in section.groups]
+    groups = [_group_means(g, keys) for g in section.groups if g.n]  # none: nothing to draw
     statements = [labels.get(key, key) for key in keys]
     return charts.group_dots(statements, groups, charts.Scale(low, high))
 

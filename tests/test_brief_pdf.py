@@ -342,3 +342,17 @@ async def test_without_pango_the_pdf_says_what_to_install_and_the_rest_works(
     error = refused.json()["error"]
     assert error["code"] == "pdf_unavailable" and "libpango-1.0-0" in error["message"]
     assert page.status_code == 200 and "<h1" in page.text
+
+
+async def test_the_same_words_from_several_people_are_quoted_once(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(questions=[QUESTIONS[-1]])
+        for text in ("We never agreed on the metric", "We never agreed on the metric", "Same"):
+            phone = Phone(server)
+            await phone.join(session["code"])
+            assert (await phone.answer_http("story", text)).status_code == 201
+            await phone.close()
+        brief = (await org.http.get(f"/api/sessions/{session['id']}/brief?format=json")).json()
+    voices = next(s for s in brief["sections"] if s["id"] == "voices")
+    assert voices["quotes"] == ["We never agreed on the metric", "Same"]
+    assert voices["tables"][0]["aggregates"]["rows"][0] == ["Answers", 3]  # all are counted
