@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from . import models as m
+from .brief_render import PAPERS
 
 _MODELS: list[type[BaseModel]] = [
     m.CreateSessionRequest,
@@ -269,7 +270,8 @@ def spec() -> dict[str, Any]:
             },
             "/api/sessions/{session_id}/brief": {
                 "get": _op(
-                    "The performance brief so far, section by section (Markdown, JSON or HTML)",
+                    "The performance brief so far, section by section (Markdown, JSON, the "
+                    "printable HTML page or that page as PDF)",
                     {
                         "200": {
                             "description": "The brief",
@@ -277,13 +279,23 @@ def spec() -> dict[str, Any]:
                                 "text/markdown": {"schema": {"type": "string"}},
                                 "application/json": {"schema": {"type": "object"}},
                                 "text/html": {"schema": {"type": "string"}},
+                                "application/pdf": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                },
                             },
-                        }
+                        },
                     },
                     security=presenter,
                     params=[
                         *sid,
-                        _format_param("md", "json", "html"),
+                        _format_param("md", "json", "html", "pdf"),
+                        {
+                            "name": "paper",
+                            "in": "query",
+                            "required": False,
+                            "description": "the sheet the html and pdf formats are laid out on",
+                            "schema": {"type": "string", "enum": list(PAPERS)},
+                        },
                     ],
                 )
             },
