@@ -1,6 +1,6 @@
 """The performance brief: a session's results, section by section, as a document an L&D
-lead hands to a director. This first version builds its content and renders it as JSON
-and Markdown; HTML and PDF come next.
+lead hands to a director. This module builds its content and renders it as JSON and
+Markdown; the printed page and its PDF are drawn by brief_render.py and brief.html.
 
 Every section shows the numbers it stands on and says plainly when it has no evidence,
 rather than filling the gap with boilerplate. Stories are quoted as written (escaped for
