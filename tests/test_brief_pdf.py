@@ -9,6 +9,7 @@ import asyncio
 import io
 import random
 import re
+import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
@@ -356,3 +357,35 @@ async def test_the_same_words_from_several_people_are_quoted_once(server: Runnin
     voices = next(s for s in brief["sections"] if s["id"] == "voices")
     assert voices["quotes"] == ["We never agreed on the metric", "Same"]
     assert voices["tables"][0]["aggregates"]["rows"][0] == ["Answers", 3]  # all are counted
+
+
+async def test_the_server_keeps_answering_while_a_long_pdf_renders(server: RunningServer) -> None:
+    """Rendering runs beside the event loop: health checks sent while a long brief renders
+    answer in a fraction of the render's time (on the loop, one would wait for all of it)."""
+    statements = [f"Statement {n} about the goal" for n in range(8)]
+    questions = [
+        {"kind": "scale", "id": f"s{k}", "prompt": f"Rating {k}", "statements": statements,
+         "brief": "evidence"}
+        for k in range(30)
+    ]  # fmt: skip
+    async with Organizer(server) as org:
+        session = await org.create(questions=questions)
+        for person in range(3):
+            phone = Phone(server)
+            await phone.join(session["code"])
+            for q in session["questions"]:
+                value = {s["id"]: 1 + (person + n) % 5 for n, s in enumerate(q["statements"])}
+                assert (await phone.answer_http(q["id"], value)).status_code == 201
+            await phone.close()
+        url = f"/api/sessions/{session['id']}/brief?format=pdf"
+        started = time.monotonic()
+        rendering = asyncio.create_task(org.http.get(url))
+        waits = []
+        while not rendering.done():
+            asked = time.monotonic()
+            assert (await org.http.get("/healthz")).status_code == 200
+            waits.append(time.monotonic() - asked)
+        took = time.monotonic() - started
+        assert (await rendering).status_code == 200
+    assert len(waits) >= 3, (took, waits)
+    assert max(waits) < took / 3, (took, waits)
