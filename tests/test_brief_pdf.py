@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from server import brief_render, charts
 from server.brief import TITLES
+from server.kinds import KINDS
 from server.kinds.open_text import SHEETS_NOTE
 from server.sections import SECTIONS
 
@@ -389,3 +390,35 @@ async def test_the_server_keeps_answering_while_a_long_pdf_renders(server: Runni
         assert (await rendering).status_code == 200
     assert len(waits) >= 3, (took, waits)
     assert max(waits) < took / 3, (took, waits)
+
+
+async def test_every_kind_is_drawn_from_a_single_answer_and_from_none(
+    server: RunningServer,
+) -> None:
+    """One question of every kind, each feeding a section (the choice is the segment):
+    the page and the PDF hold with one answer (every group withheld) and with none."""
+    sections = [sid for sid in SECTIONS if sid != "audience"]
+    questions = [
+        {**kind.examples.question, "id": f"q{n}", "brief": sections[n % len(sections)]}
+        for n, kind in enumerate(KINDS.values())
+    ]
+    questions[0] |= {"segment": True, "brief": "audience"}
+    questions[2] |= {"brief": "alignment"}  # the scale: the groups' means side by side
+    async with Organizer(server) as org:
+        session = await org.create(questions=questions)
+        url = f"/api/sessions/{session['id']}/brief"
+        for answered in (False, True):
+            if answered:
+                phone = Phone(server)
+                await phone.join(session["code"])
+                for n, kind in enumerate(KINDS.values()):
+                    value = kind.examples.valid[0]
+                    assert (await phone.answer_http(f"q{n}", value)).status_code == 201
+                await phone.close()
+            page = await org.http.get(f"{url}?format=html")
+            pdf = await org.http.get(f"{url}?format=pdf&paper=letter")
+            assert page.status_code == 200 and pdf.status_code == 200
+            charts_drawn = len(re.findall(r'<div class="chart chart-', page.text))
+            # every kind but open text and Q&A (quoted instead), and the groups side by side
+            assert charts_drawn == (len(KINDS) - 2 + 1 if answered else 0)
+            assert "(n 1): withheld" in page.text or not answered
