@@ -422,3 +422,12 @@ async def test_every_kind_is_drawn_from_a_single_answer_and_from_none(
             # every kind but open text and Q&A (quoted instead), and the groups side by side
             assert charts_drawn == (len(KINDS) - 2 + 1 if answered else 0)
             assert "(n 1): withheld" in page.text or not answered
+
+
+def test_the_pdf_file_name_is_the_title_as_ascii_and_the_day() -> None:
+    day = datetime(2027, 3, 4, tzinfo=UTC)
+    assert brief_render.filename("Führung & Co: Q3/2027", "pdf", day) == (
+        "trifecta-brief-fuhrung-co-q3-2027-2027-03-04.pdf"
+    )
+    assert brief_render.filename("تدريب 🚀", "pdf", day) == "trifecta-brief-session-2027-03-04.pdf"
+    assert brief_render.filename('a"b\r\nc', "pdf", day) == "trifecta-brief-a-b-c-2027-03-04.pdf"
