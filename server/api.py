@@ -355,9 +355,13 @@ async def brief_document(request: Request) -> Response:
     page = render(request, "brief.html", context)
     if fmt == "html":
         return page
+    return await _pdf_download(request, info.title, page)
+
+
+async def _pdf_download(request: Request, title: str, page: Response) -> Response:
+    """The printable page as a PDF file to save (the same HTML, drawn by the server)."""
     body = await brief_render.pdf(bytes(page.body).decode(), request.state.pdf_renders)
-    name = brief_render.filename(info.title, "pdf")
-    disposition = f'attachment; filename="{name}"'
+    disposition = f'attachment; filename="{brief_render.filename(title, "pdf")}"'
     return Response(
         body, media_type="application/pdf", headers={"Content-Disposition": disposition}
     )
