@@ -20,6 +20,8 @@ from pypdf import PdfReader
 
 from server import brief_render, charts
 from server.brief import TITLES
+from server.config import ROOT
+from server.i18n import LOCALES
 from server.kinds import KINDS
 from server.kinds.open_text import SHEETS_NOTE
 from server.sections import SECTIONS
@@ -431,3 +433,14 @@ def test_the_pdf_file_name_is_the_title_as_ascii_and_the_day() -> None:
     )
     assert brief_render.filename("تدريب 🚀", "pdf", day) == "trifecta-brief-session-2027-03-04.pdf"
     assert brief_render.filename('a"b\r\nc', "pdf", day) == "trifecta-brief-a-b-c-2027-03-04.pdf"
+
+
+async def test_the_page_numbers_speak_the_readers_language(server: RunningServer) -> None:
+    for locale in LOCALES:  # every language has the words of its page numbers
+        assert "counter(pages)" in (ROOT / "static" / "css" / f"brief-{locale}.css").read_text()
+    async with Organizer(server) as org:
+        session = await org.create(questions=QUESTIONS[:2])
+        url = f"/api/sessions/{session['id']}/brief?format=pdf"
+        german = await org.http.get(url, headers={"Accept-Language": "de-DE"})
+    _, text = pdf_text(german.content)
+    assert "Seite 1 von" in text and "Performance Brief" in text
