@@ -15,7 +15,15 @@ from typing import Any
 
 from . import segments
 from .export_summary import Table, summary
-from .kinds import ChoiceConfig, Question, answer_parts, item_rules, public_result
+from .kinds import (
+    ChoiceConfig,
+    Question,
+    answer_parts,
+    item_rules,
+    kind_of,
+    public_result,
+)
+from .readiness import Readiness, assess
 from .sections import SECTIONS
 from .store import ResultMap, SessionInfo
 
@@ -55,6 +63,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    readiness: Readiness | None = None  # the readiness section's verdict
     gap: str | None = None  # why the section has no evidence, when it has none
 
 
@@ -94,6 +103,8 @@ def _section(
     section.quotes = _quotes(fed, results)
     if sid == "alignment" and split is not None:
         section.groups = _groups(info, fed, split)
+    if sid == "readiness":
+        section.readiness = assess(fed, results)
     if not fed:
         section.gap = NO_QUESTION
     elif not any(t.responses for t in section.tables):
@@ -105,10 +116,12 @@ def _quotes(fed: list[Question], results: ResultMap) -> list[str]:
     """Stories and posts the room may see (not hidden, not filtered), as written."""
     found: list[tuple[int, int, str]] = []
     for q in fed:
-        if q.id not in results:
+        # only stories and posts are quoted: rankings and grids have "items" too
+        if q.id not in results or not kind_of(q.kind).free_text:
             continue
         shown = public_result(q, results[q.id]["result"])
-        for item in shown.get("items", []) if isinstance(shown, dict) else []:
+        items = shown.get("items", []) if isinstance(shown, dict) else []
+        for item in (i for i in items if isinstance(i, dict) and "text" in i):
             votes = int(item.get("votes", 0)) if item_rules(q) is not None else 0
             found.append((len(item["text"]), votes, item["text"]))
     found.sort(key=lambda f: (-f[0], -f[1]))
@@ -180,9 +193,25 @@ def _md_section(section: Section, labels: dict[str, str]) -> list[str]:
         lines.append(_md_group(group, labels))
     if section.groups:
         lines.append("")
+    if section.readiness is not None:
+        lines += _md_readiness(section.readiness)
     for quote in section.quotes:
         lines += ["> " + md_text(quote).replace("\n", "\n> "), ""]
     return lines
+
+
+def _md_readiness(verdict: Readiness) -> list[str]:
+    lines = [f"**Verdict: {verdict.verdict_label}**", ""]
+    for area in verdict.areas:
+        lines.append(f"- {md_text(area.title)}: **{area.state}**")
+        for s in area.statements:
+            mean = NONE if s.mean is None else f"{s.mean:.2f}"
+            mark = "clear" if s.clear else f"open (needs {area.threshold:.2f})"
+            lines.append(f"  - {md_text(s.label)}: mean {mean}, n = {s.n}, {mark}")
+    if verdict.open_points:
+        lines += ["", "Still to answer before design:", ""]
+        lines += [f"- {md_text(point)}" for point in verdict.open_points]
+    return [*lines, ""]
 
 
 def _md_table(table: Table) -> list[str]:

@@ -115,3 +115,50 @@ async def test_the_brief_as_a_printable_page_escapes_stories_and_draws_its_chart
         assert '<svg class="bars"' in page  # the audience's shares, drawn by the server
         assert "withheld, too few people to show" in page
         assert "@page" in (await org.http.get("/static/css/brief.css")).text
+
+
+CHECKLIST = [
+    {
+        "kind": "scale",
+        "id": area,
+        "prompt": f"{area.capitalize()}: how true is this today?",
+        "statements": statements,
+        "min": 1,
+        "max": 4,
+        "brief": "readiness",
+    }
+    for area, statements in {
+        "problem": ["We can name the business problem"],
+        "metrics": ["A business number is tied to this work", "Everyone counts it the same way"],
+    }.items()
+]
+
+
+async def test_the_readiness_verdict_pauses_on_what_is_still_open(server: RunningServer) -> None:
+    """An area is clear when each statement's mean is in the top third of its scale
+    (3.00 on 1..4); one open statement makes the verdict a pause that names it."""
+    async with Organizer(server) as org:
+        session = await org.create(questions=CHECKLIST)
+        ratings = [(4, 4, 2), (3, 4, 3), (3, 3, 3)]  # metric agreement mean 2.67: open
+        for problem, number, counted in ratings:
+            phone = Phone(server)
+            await phone.join(session["code"])
+            await phone.answer_http("problem", {"we-can-name-the-business-problem": problem})
+            value = {
+                "a-business-number-is-tied-to-this-work": number,
+                "everyone-counts-it-the-same-way": counted,
+            }
+            assert (await phone.answer_http("metrics", value)).status_code == 201
+            await phone.close()
+        url = f"/api/sessions/{session['id']}/brief"
+        brief = (await org.http.get(url, params={"format": "json"})).json()
+        verdict = next(s for s in brief["sections"] if s["id"] == "readiness")["readiness"]
+        assert verdict["verdict"] == "pause"
+        assert [a["state"] for a in verdict["areas"]] == ["clear", "open"]
+        assert verdict["open_points"] == ["Everyone counts it the same way"]
+        means = [s["mean"] for a in verdict["areas"] for s in a["statements"]]
+        assert means == [round(10 / 3, 3), round(11 / 3, 3), round(8 / 3, 3)]
+        md = (await org.http.get(url, params={"format": "md"})).text
+        assert "**Verdict: Pause: answer the open points first**" in md
+        page = (await org.http.get(url, params={"format": "html"})).text
+        assert "verdict-pause" in page and "Everyone counts it the same way" in page

@@ -4,19 +4,23 @@ by the template's segment question adds up."""
 
 from __future__ import annotations
 
+import html
 import random
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from server.brief import TITLES
 from server.config import ROOT
+from server.sections import SECTIONS
 from server.surveys import load_surveys
 
 from .client import Organizer, Phone
 from .conftest import RunningServer
 
 PEOPLE = 12
+BRIEF_TEXT_FORMATS = ("md", "html")
 TEMPLATES = sorted(load_surveys(ROOT / "session_templates")[0])
 Answer = Callable[[dict[str, Any], random.Random], Any]
 
@@ -79,3 +83,19 @@ async def test_a_shipped_template_runs_with_a_dozen_people(
             ).json()
             sizes = {g["id"]: g["n"] for g in split["groups"]}
             assert sizes.pop("all") == PEOPLE == sum(sizes.values())
+        await _brief_in_every_format(org, session["id"], PEOPLE)
+
+
+async def _brief_in_every_format(org: Organizer, session_id: str, people: int) -> None:
+    """The session's brief comes out in every format, counting everyone who took part."""
+    url = f"/api/sessions/{session_id}/brief"
+    r = await org.http.get(url, params={"format": "json"})
+    assert r.status_code == 200, r.text
+    brief = r.json()
+    assert brief["participants"] == people
+    assert [s["id"] for s in brief["sections"]] == list(SECTIONS)
+    for fmt in BRIEF_TEXT_FORMATS:
+        r = await org.http.get(url, params={"format": fmt})
+        assert r.status_code == 200, (fmt, r.text)
+        for title in TITLES.values():
+            assert html.escape(title, quote=False) in r.text, (fmt, title)
