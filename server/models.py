@@ -257,7 +257,7 @@ class OkResponse(_Model):
 
 
 class HealthResponse(_Model):
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok", "degraded", "unavailable"]  # degraded: the broker is down
     store: Literal["ok", "unavailable"]
     broker: Literal["ok", "unavailable"]
 

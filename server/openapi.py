@@ -142,7 +142,7 @@ def spec() -> dict[str, Any]:
                     "Store and broker health",
                     {
                         "200": _json(_ref(m.HealthResponse)),
-                        "503": _json(_ref(m.HealthResponse), "Unavailable"),
+                        "503": _json(_ref(m.HealthResponse), "The store is unavailable"),
                     },
                 )
             },
