@@ -4,7 +4,9 @@ Messages are small dicts `{"session": id, "questions": [...], "control": bool}`;
 `{"resync": true}` message tells listeners to re-read everything from the store (sent
 after the Redis connection was lost, when notices may have been missed). The exception is
 `{"session": id, "reactions": {name: n}}`: reactions are never stored, so their notice is
-the data itself, and a lost one is a reaction nobody saw."""
+the data itself, and a lost one is a reaction nobody saw. So is
+`{"session": id, "presence": {"worker": w, "phones": n}}`, a worker's connected phones,
+repeated while it has any (server/presence.py)."""
 
 from __future__ import annotations
 

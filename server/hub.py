@@ -7,6 +7,7 @@ reconnects, reads a fresh snapshot from the store."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections import Counter, defaultdict
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .broker import Broker, Notice
+from .presence import PRESENCE_FLUSH_SECONDS, PRESENCE_HEARTBEAT_SECONDS, Presence
 from .reactions import counts_from_notice
 from .store import Answer, Store
 from .views import phone_result_ids, phone_results, results_json, session_json
@@ -83,7 +85,7 @@ class PresenterFeed:
         self, store: Store, session_id: str, base_url: str, phones: Callable[[], int] = lambda: 0
     ) -> None:
         self.store, self.session_id, self.base_url = store, session_id, base_url
-        self.phones = phones  # phones connected to this worker ("37 of 52 answered")
+        self.phones = phones  # phones connected on every worker ("37 of 52 answered")
         self._changed: set[str] = set()
         self._everything = True
         self._session_changed = True
@@ -162,6 +164,8 @@ class Hub:
         self._reactions: dict[str, Counter[str]] = defaultdict(Counter)
         self._reactions_wake = asyncio.Event()
         self._replaced_listeners: list[Callable[[str | None], None]] = []
+        self.presence = Presence(local=lambda session_id: len(self._phones.get(session_id, ())))
+        self._presence_wake = asyncio.Event()
 
     # -- registration -----------------------------------------------------------------------
     def add_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
@@ -184,8 +188,14 @@ class Hub:
         self._phones_changed(session_id)
 
     def _phones_changed(self, session_id: str) -> None:
-        """Presenter screens show the count: a fresh session message (coalesced)."""
-        for feed in self._feeds.get(session_id, ()):
+        """Presenter screens show the count, on every worker: this one's at once, the
+        others' when the presence notice reaches them."""
+        self.presence.changed(session_id)
+        self._presence_wake.set()
+        self._count_changed(session_id)
+
+    def _count_changed(self, session_id: str) -> None:
+        for feed in self._feeds.get(session_id, ()):  # a fresh session message (coalesced)
             feed.mark([], control=True)
 
     def add_feed(self, feed: PresenterFeed) -> None:
@@ -198,8 +208,9 @@ class Hub:
             del self._feeds[feed.session_id]
 
     def phones_connected(self, session_id: str) -> int:
-        """Participants with at least one open socket here (two tabs are one phone)."""
-        return len(self._phones.get(session_id, ()))
+        """Participants with at least one open socket, on all workers (two tabs on one
+        worker are one phone; see server/presence.py)."""
+        return self.presence.total(session_id)
 
     def own_answer_saved(self, answer: Answer, *, others_only: bool) -> None:
         """Tell a participant's open tabs the answer one of them (or a form) just saved,
@@ -275,6 +286,7 @@ class Hub:
                 tasks.create_task(self._publish_reactions())
                 tasks.create_task(self._listen())
                 tasks.create_task(self._push_phone_results())
+                tasks.create_task(self._publish_presence())
         finally:
             for timer in self._countdowns.values():
                 timer.cancel()
@@ -307,6 +319,23 @@ class Hub:
             for session_id, counts in pending.items():
                 await self.broker.publish({"session": session_id, "reactions": dict(counts)})
 
+    async def _publish_presence(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_beat = loop.time() + PRESENCE_HEARTBEAT_SECONDS
+        while True:
+            with contextlib.suppress(TimeoutError):
+                left = max(0.0, next_beat - loop.time())
+                await asyncio.wait_for(self._presence_wake.wait(), timeout=left)
+            await asyncio.sleep(PRESENCE_FLUSH_SECONDS)  # let a burst of joins gather
+            self._presence_wake.clear()
+            heartbeat = loop.time() >= next_beat
+            if heartbeat:
+                next_beat = loop.time() + PRESENCE_HEARTBEAT_SECONDS
+            for notice in self.presence.due(set(self._phones), heartbeat=heartbeat):
+                await self.broker.publish(notice)
+            for session_id in self.presence.expire():  # a worker stopped repeating its count
+                self._count_changed(session_id)
+
     async def _listen(self) -> None:
         async for notice in self.broker.listen():
             try:
@@ -324,8 +353,14 @@ class Hub:
             for session_id in list(self._phones):
                 await self._push_session(session_id)
                 self._phones_need(session_id, [EVERY_QUESTION])
+            self.presence.everything_changed(set(self._phones))
+            self._presence_wake.set()
             return
         session_id = str(notice.get("session"))
+        if "presence" in notice:
+            if self.presence.heard(session_id, notice["presence"]):
+                self._count_changed(session_id)
+            return
         if "reactions" in notice:
             counts = counts_from_notice(notice["reactions"])
             for feed in self._feeds.get(session_id, ()) if counts else ():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -105,18 +106,7 @@ async def test_a_reaction_reaches_presenters_on_both_workers(
             phone = Phone(server)
             await phone.join(session["code"])
             await phone.connect(session["code"])
-            # A presenter's first session message counts the phones on *its* worker: 1 on
-            # the phone's, 0 on the other. Connect until both kinds are there.
-            by_worker: dict[int, ClientConnection] = {}
-            for _ in range(40):
-                presenter, phones_here = await present(server, session)
-                if phones_here in by_worker:
-                    await presenter.close()
-                else:
-                    by_worker[phones_here] = presenter
-                if len(by_worker) == 2:
-                    break
-            assert set(by_worker) == {0, 1}, "every presenter landed on the phone's worker"
+            by_worker = await presenters_on_both_workers(server, session)
             assert phone.ws is not None
             await phone.send({"type": "reaction", "reaction": "laugh"})
             for presenter in by_worker.values():
@@ -130,12 +120,74 @@ async def test_a_reaction_reaches_presenters_on_both_workers(
         server.stop()
 
 
-async def present(server: RunningServer, session: dict[str, Any]) -> tuple[ClientConnection, int]:
-    """A presenter socket, and the phones its first session message says are connected."""
+async def present(server: RunningServer, session: dict[str, Any]) -> ClientConnection:
     url = f"{server.ws_url}/ws/present/{session['id']}"
     headers = {"Authorization": f"Bearer {session['presenter_key']}"}
-    presenter = await connect(url, additional_headers=headers)
+    return await connect(url, additional_headers=headers)
+
+
+def worker_of(ws: ClientConnection) -> str:
+    assert ws.response is not None
+    return str(ws.response.headers["x-trifecta-worker"])
+
+
+async def presenters_on_both_workers(
+    server: RunningServer, session: dict[str, Any], timeout: float = 30
+) -> dict[str, ClientConnection]:
+    """A presenter socket on each of two workers, by the worker id each handshake names.
+    The server is healthy once one worker answers, so the other may still be starting;
+    sockets are opened in bursts, which the kernel spreads better than one at a time."""
+    by_worker: dict[str, ClientConnection] = {}
+    deadline = time.monotonic() + timeout
+    while len(by_worker) < 2:
+        assert time.monotonic() < deadline, "every presenter socket landed on one worker"
+        for presenter in await asyncio.gather(*(present(server, session) for _ in range(8))):
+            if len(by_worker) < 2 and worker_of(presenter) not in by_worker:
+                by_worker[worker_of(presenter)] = presenter
+            else:
+                await presenter.close()
+        await asyncio.sleep(0.1)  # give a starting worker a moment before the next burst
+    return by_worker
+
+
+async def connected_count(presenter: ClientConnection) -> int:
+    """The connected count of the next session message."""
     while True:
         message = json.loads(await asyncio.wait_for(presenter.recv(), 10))
         if message["type"] == "session":
-            return presenter, int(message["connected"])
+            return int(message["connected"])
+
+
+async def test_the_connected_count_adds_up_the_phones_of_every_worker(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """A presenter on each worker counts every phone, wherever the kernel put it (at
+    least one presenter is on another worker than some of the phones), and a phone that
+    leaves is subtracted on both."""
+    server = RunningServer(tmp_path, extra_args=("--workers", "2", "--redis", redis_server.url))
+    server.start()
+    try:
+        async with Organizer(server) as org:
+            session = await org.create()
+            presenters = await presenters_on_both_workers(server, session)
+            phones = [Phone(server) for _ in range(6)]
+            for phone in phones:
+                await phone.join(session["code"])
+                await phone.connect(session["code"])
+            for presenter in presenters.values():
+                await wait_for_count(presenter, 6)
+            await phones[0].close()
+            for presenter in presenters.values():
+                await wait_for_count(presenter, 5)
+                await presenter.close()
+            for phone in phones[1:]:
+                await phone.close()
+    finally:
+        server.stop()
+
+
+async def wait_for_count(presenter: ClientConnection, expected: int, timeout: float = 15) -> None:
+    async def reached() -> bool:
+        return await connected_count(presenter) == expected
+
+    await wait_until(reached, timeout=timeout)
