@@ -344,6 +344,9 @@ class Hub:
                 log.exception("could not dispatch a broker notice")
 
     async def _dispatch(self, notice: Notice) -> None:
+        if notice.get("resync") and isinstance(notice.get("session"), str):
+            await self._resync_session(notice["session"])
+            return
         if notice.get("resync"):
             for listener in self._replaced_listeners:
                 listener(None)
@@ -377,6 +380,16 @@ class Hub:
             if control:
                 await self._push_session(session_id)
             self._phones_need(session_id, [EVERY_QUESTION] if control else question_ids)
+
+    async def _resync_session(self, session_id: str) -> None:
+        """A notice of this session was lost: its views re-read it all from the store."""
+        for listener in self._replaced_listeners:
+            listener(session_id)
+        for feed in self._feeds.get(session_id, ()):
+            feed.mark_all()
+        if session_id in self._phones:
+            await self._push_session(session_id)
+            self._phones_need(session_id, [EVERY_QUESTION])
 
     def _phones_need(self, session_id: str, question_ids: list[str]) -> None:
         self._phone_changes[session_id].update(question_ids)

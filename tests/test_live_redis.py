@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import redis.asyncio as aioredis
 from websockets.asyncio.client import ClientConnection, connect
 
 from .client import Organizer, Phone, wait_until
@@ -191,3 +192,39 @@ async def wait_for_count(presenter: ClientConnection, expected: int, timeout: fl
         return await connected_count(presenter) == expected
 
     await wait_until(reached, timeout=timeout)
+
+
+async def results_of(presenter: ClientConnection) -> set[str]:
+    """The question ids of the presenter's next results message."""
+    while True:
+        message = json.loads(await asyncio.wait_for(presenter.recv(), 10))
+        if message["type"] == "results":
+            return {q["id"] for q in message["questions"]}
+
+
+async def test_a_lost_notice_makes_the_views_reread_the_session(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """Notices are numbered per session; a number skipped (here the counter is moved on,
+    as if a notice from another host had been lost) makes the presenter get every result
+    of the session again, where a notice in sequence sends only the question that changed."""
+    server = RunningServer(tmp_path, extra_args=("--redis", redis_server.url)).start()
+    rogue = aioredis.from_url(redis_server.url)
+    try:
+        async with Organizer(server) as org:
+            session = await org.create()
+            every = {q["id"] for q in session["questions"]}
+            presenter = await present(server, session)
+            assert await results_of(presenter) == every  # the first snapshot
+            first, second = Phone(server), Phone(server)
+            await first.join(session["code"])
+            assert (await first.answer_http("q1", "learner")).status_code == 201
+            assert await results_of(presenter) == {"q1"}
+            await rogue.incrby(f"trifecta:seq:{session['id']}", 3)
+            await second.join(session["code"])
+            assert (await second.answer_http("q1", "learner")).status_code == 201
+            assert await results_of(presenter) == every
+            await presenter.close()
+    finally:
+        await rogue.aclose()
+        server.stop()
