@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -227,4 +228,69 @@ async def test_a_lost_notice_makes_the_views_reread_the_session(
             await presenter.close()
     finally:
         await rogue.aclose()
+        server.stop()
+
+
+def cpu_seconds_of_workers(server: RunningServer) -> float:
+    """User and system CPU time of the server's worker processes so far (Linux /proc)."""
+    assert server.process is not None
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for child in [str(pid), *children]:
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+async def learner_count(presenter: ClientConnection, expected: int, timeout: float) -> None:
+    """Read the presenter's messages until q1's learner count is `expected`."""
+    deadline = time.monotonic() + timeout
+    count = -1
+    while count != expected:
+        left = deadline - time.monotonic()
+        assert left > 0, f"the presenter shows {count} learners, not {expected}"
+        message = json.loads(await asyncio.wait_for(presenter.recv(), left))
+        if message["type"] == "results":
+            for q in message["questions"]:
+                if q["id"] == "q1":
+                    count = q["result"]["counts"]["learner"]
+
+
+async def test_a_redis_crash_mid_session_loses_nothing_and_every_view_converges(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """Redis is killed while answers arrive on two workers: every answer is still
+    acknowledged and stored, health says degraded, the workers do not spin while they
+    wait, and once Redis is back both presenters show the recount without reconnecting."""
+    server = RunningServer(tmp_path, extra_args=("--workers", "2", "--redis", redis_server.url))
+    server.start()
+    try:
+        async with Organizer(server) as org:
+            session = await org.create()
+            presenters = await presenters_on_both_workers(server, session)
+            phones = [Phone(server) for _ in range(16)]
+            for phone in phones[:8]:
+                await phone.join(session["code"])
+                assert (await phone.answer_http("q1", "learner")).status_code == 201
+            for presenter in presenters.values():
+                await learner_count(presenter, 8, timeout=15)
+            redis_server.stop()  # SIGKILL
+            for phone in phones[8:]:
+                await phone.join(session["code"])
+                assert (await phone.answer_http("q1", "learner")).status_code == 201
+            assert (await org.http.get("/healthz")).json()["status"] == "degraded"
+            before = cpu_seconds_of_workers(server)
+            await asyncio.sleep(3)  # a quiet outage: measure what the workers burn
+            assert cpu_seconds_of_workers(server) - before < 0.6, "workers spin without Redis"
+            redis_server.start()
+            for presenter in presenters.values():
+                await learner_count(presenter, 16, timeout=20)
+                await presenter.close()
+            recount = await org.results(session["id"])
+            assert recount["q1"]["result"]["counts"]["learner"] == 16
+            for phone in phones:
+                await phone.close()
+    finally:
         server.stop()
