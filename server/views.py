@@ -40,6 +40,8 @@ def session_json(
                 "results_shared": state.results_shared,
                 "deadline": state.deadline,
                 "seconds_left": seconds_left(state.deadline, at),
+                # phones never see the split (anonymity and focus): presenters only
+                **({} if for_participant else {"split": state.split}),
             }
         )
     return {
