@@ -161,3 +161,48 @@ async def test_the_segment_question_itself_has_no_compare_button(
     await expect(presenter.locator("#groups-button")).to_have_attribute("aria-pressed", "true")
     await expect(presenter.locator(".group-column")).to_have_count(3)
     assert js_errors.errors == []
+
+
+CLEAR = {
+    "kind": "scale",
+    "id": "clear",
+    "prompt": "How true is each statement today, in your part of the business?",
+    "statements": [
+        "The business goal of this training is clear to me",
+        "We agreed on one metric that shows success",
+        "Managers coach the new behaviour every week",
+        "Learners have time to practise on the job",
+        "Die Qualitätssicherungsverantwortlichen unterstützen die Umsetzung",
+    ],
+    "min": 1,
+    "max": 5,
+    "min_label": "Not at all",
+    "max_label": "Completely",
+}
+
+
+async def test_four_groups_of_a_five_statement_scale_fit_the_projector(
+    server: RunningServer, browser: Browser, js_errors: ErrorWatch
+) -> None:
+    session = await create(server, questions=[GROUP, CLEAR])
+    for question in ("group", "clear"):
+        await control(server, session["id"], "goto", question)
+    await control(server, session["id"], "split", "clear")
+    statements = [s["id"] for s in session["questions"][1]["statements"]]
+    for n, group in enumerate(["learner"] * 4 + ["leader"] * 3 + ["l-d"] * 3 + [None] * 3):
+        phone = Phone(server)
+        await phone.join(session["code"])
+        if group is not None:
+            assert (await phone.answer_http("group", group)).status_code == 201
+        value = {s: 1 + (n + i) % 5 for i, s in enumerate(statements)}
+        assert (await phone.answer_http("clear", value)).status_code == 201
+        await phone.close()
+    screen = await open_screen(browser, js_errors, session)
+    await expect(screen.locator(".group-column")).to_have_count(4)
+    await expect(column(screen, "not_said").locator(".group-size")).to_have_text("n = 3")
+    await expect(column(screen, "not_said").locator(".scale-row")).to_have_count(5)
+    for width, height in ((1280, 720), (1920, 1080)):
+        await screen.set_viewport_size({"width": width, "height": height})
+        await screen.screenshot(path=f"/tmp/split-scale-{width}.png")
+        await assert_fits(screen, f"a scale in four groups at {width}x{height}")
+    assert js_errors.errors == []
