@@ -156,10 +156,11 @@ class PresenterFeed:
         segment = segments.split_segment(info) if info is not None else None
         if info is None or segment is None:
             return
+        regrouped = everything or segment.id in changed  # people joined or left a group
         split = [
             q.id
             for q in info.questions
-            if (everything or q.id in changed) and _shows_groups(info, q.id)
+            if (regrouped or q.id in changed) and _shows_groups(info, q.id)
         ]
         if not split:
             return

@@ -135,6 +135,33 @@ async def test_split_is_stored_and_pushed_live_with_small_groups_withheld(
             await phone.close()
 
 
+async def test_joining_a_group_after_answering_moves_the_answer_to_that_column(
+    server: RunningServer,
+) -> None:
+    """The groups change when people answer the segment question, not only the split one."""
+    async with Organizer(server) as org:
+        session = await org.create(questions=[GROUP, CHOICE])
+        screen = await present(server, session)
+        await org.control(session["id"], "split", "goal")
+        phones = [Phone(server) for _ in range(3)]
+        for phone in phones:
+            await phone.join(session["code"])
+            assert (await phone.answer_http("goal", "no")).status_code == 201
+        await next_message(  # their answers arrived, in no group yet
+            screen, groups_where("goal", lambda g: g["not_said"].get("responses") == 3)
+        )
+        for phone in phones:  # now only the segment question changes
+            assert (await phone.answer_http("group", "leader")).status_code == 201
+        message, _ = await next_message(
+            screen, groups_where("goal", lambda g: g["leader"].get("responses") == 3)
+        )
+        leader = {g["id"]: g for g in message["questions"][0]["groups"]}["leader"]
+        assert leader["result"]["counts"] == {"yes": 0, "no": 3}
+        await screen.close()
+        for phone in phones:
+            await phone.close()
+
+
 async def test_hidden_results_stay_hidden_when_split(server: RunningServer) -> None:
     """In an on_reveal session the split shows nothing per group before the reveal."""
     async with Organizer(server) as org:
