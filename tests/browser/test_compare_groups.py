@@ -197,7 +197,7 @@ async def test_four_groups_of_a_five_statement_scale_fit_the_projector(
         value = {s: 1 + (n + i) % 5 for i, s in enumerate(statements)}
         assert (await phone.answer_http("clear", value)).status_code == 201
         await phone.close()
-    screen = await open_screen(browser, js_errors, session)
+    screen = await open_screen(browser, js_errors, session, color_scheme="dark", bypass_csp=True)
     await expect(screen.locator(".group-column")).to_have_count(4)
     await expect(column(screen, "not_said").locator(".group-size")).to_have_text("n = 3")
     await expect(column(screen, "not_said").locator(".scale-row")).to_have_count(5)
@@ -205,4 +205,5 @@ async def test_four_groups_of_a_five_statement_scale_fit_the_projector(
         await screen.set_viewport_size({"width": width, "height": height})
         await screen.screenshot(path=f"/tmp/split-scale-{width}.png")
         await assert_fits(screen, f"a scale in four groups at {width}x{height}")
+    assert await axe_violations(screen) == []  # in the dark theme
     assert js_errors.errors == []
