@@ -318,6 +318,11 @@ class QuestionOut(BaseModel):
         description="shown side by side per segment group on the presenter's view and the "
         "screen (presenters only; phones never see the split)",
     )
+    can_split: bool = Field(
+        default=False,
+        description="the session has a segment question, and this is neither it nor a Q&A "
+        "(presenters only)",
+    )
     options: list[ChoiceOut] | None = None
     statements: list[ChoiceOut] | None = None
 

@@ -39,11 +39,21 @@ def split_segment(info: SessionInfo) -> Question | None:
     )
 
 
+def splittable(info: SessionInfo) -> set[str]:
+    """The questions that can be shown per group: all but the segment question itself
+    and Q&As (their posts are the room's questions, not answers to compare); none
+    without a segment question."""
+    segment = split_segment(info)
+    if segment is None:
+        return set()
+    return {q.id for q in info.questions if q.id != segment.id and item_rules(q) is None}
+
+
 def check_splittable(info: SessionInfo, question_id: str) -> None:
     """Refuse to show a question per group when there is nothing to group by, or when
     grouping it means nothing. An unknown question is left to the store's own refusal."""
     q = info.question(question_id)
-    if q is None:
+    if q is None or q.id in splittable(info):
         return
     segment = split_segment(info)
     if segment is None:
@@ -55,11 +65,10 @@ def check_splittable(info: SessionInfo, question_id: str) -> None:
         raise InvalidRequest(
             f"split: {q.id!r} is the segment question itself; its result already shows the groups"
         )
-    if item_rules(q) is not None:
-        raise InvalidRequest(
-            f"split: {q.id!r} is a Q&A; its posts are the room's questions, not answers "
-            "to compare by group"
-        )
+    raise InvalidRequest(
+        f"split: {q.id!r} is a Q&A; its posts are the room's questions, not answers "
+        "to compare by group"
+    )
 
 
 def withheld_groups(sizes: dict[str, int], min_group: int) -> set[str]:

@@ -90,10 +90,16 @@ async def test_split_is_stored_and_pushed_live_with_small_groups_withheld(
         watcher = Phone(server)
         await watcher.join(session["code"])
         phone_state = await watcher.connect(session["code"])
+        stored = {q["id"]: q for q in (await org.session(session["id"]))["questions"]}
+        assert [(q["split"], q["can_split"]) for q in stored.values()] == [
+            (False, False),
+            (False, True),
+        ]
         await org.control(session["id"], "split", "goal")
-        assert {q["id"]: q["split"] for q in (await org.session(session["id"]))["questions"]} == {
-            "group": False,
-            "goal": True,
+        stored = {q["id"]: q for q in (await org.session(session["id"]))["questions"]}
+        assert {q: (stored[q]["split"], stored[q]["can_split"]) for q in stored} == {
+            "group": (False, False),  # the segment question itself: nothing to compare
+            "goal": (True, True),
         }
         for socket in (facilitator, screen):
             await next_message(socket, split_flag("goal", True))
@@ -118,7 +124,9 @@ async def test_split_is_stored_and_pushed_live_with_small_groups_withheld(
             # nobody in it hides nobody and has nothing to show
             assert groups["l-d"] == {"id": "l-d", "label": "L&D", "n": 0, "withheld": False}
         # phones never see the split: not in their state, not in the session pushes
-        assert all("split" not in q for q in phone_state["session"]["questions"])
+        assert all(
+            "split" not in q and "can_split" not in q for q in phone_state["session"]["questions"]
+        )
         assert watcher.ws is not None
         await org.control(session["id"], "unsplit", "goal")
         async with asyncio.timeout(10):
@@ -126,7 +134,10 @@ async def test_split_is_stored_and_pushed_live_with_small_groups_withheld(
                 pushed = json.loads(await watcher.ws.recv())
                 assert pushed["type"] != "groups"
                 if pushed["type"] == "session":
-                    assert all("split" not in q for q in pushed["session"]["questions"])
+                    assert all(
+                        "split" not in q and "can_split" not in q
+                        for q in pushed["session"]["questions"]
+                    )
                     break
         for socket in (facilitator, screen):
             await next_message(socket, split_flag("goal", False))

@@ -6,13 +6,6 @@
 import { h } from "./dom.js";
 import { kindOf } from "./kinds/index.js";
 
-/** Whether the question can be shown per group: the session has a segment question, and
- *  this is neither it nor a Q&A (the server refuses those too). */
-export function canSplit(session, question) {
-  const segment = session.questions.find((q) => q.segment && q.kind === "single_choice");
-  return Boolean(segment) && question.id !== segment.id && question.kind !== "qa";
-}
-
 /** Draw `split` ({groups: [{id, label, n, withheld, responses, result}], min_group}) into
  *  the holder, keeping each group's column (and what its kind drew) between updates. */
 export function presentGroups(holder, question, split, ctx) {

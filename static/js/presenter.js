@@ -1,7 +1,6 @@
 // The facilitator's view, on the laptop: the controls, the question on the screen with its
 // live result and moderation, what comes next, the countdown, the room's numbers. The
 // audience screen (/screen/{id}) follows it; the keys are the clicker's on both.
-import { canSplit } from "./groups.js";
 import { listenForKeys, returnFocusAfterClick } from "./keys.js";
 import { showReactions } from "./reactions.js";
 import { Stage } from "./stage.js";
@@ -87,7 +86,7 @@ function updateButtons(question) {
   $("qr-button").disabled = !live;
   $("share-button").hidden = true;
   const groups = $("groups-button");
-  groups.hidden = !question || !canSplit(stage.session, question);
+  groups.hidden = !question || !question.can_split;
   groups.disabled = !live;
   groups.setAttribute("aria-pressed", String(Boolean(question && question.split)));
   if (!question || !live) return;
@@ -142,7 +141,7 @@ function toggleResults() {
 /** The question side by side per segment group, on this view and the screen. */
 function toggleGroups() {
   const question = stage.shown();
-  if (question && !stage.ended && canSplit(stage.session, question)) {
+  if (question && !stage.ended && question.can_split) {
     stage.control(question.split ? "unsplit" : "split", question.id);
   }
 }

@@ -2,7 +2,6 @@
 // facilitator's view live. The join slide, the question with its result fitted to the
 // screen, the countdown big, the room's reactions rising. The clicker's keys work here too.
 import { Pager, shrinkToFit } from "./fit.js";
-import { canSplit } from "./groups.js";
 import { listenForKeys } from "./keys.js";
 import { showReactions } from "./reactions.js";
 import { Stage } from "./stage.js";
@@ -110,7 +109,7 @@ listenForKeys({
   results: () => toggle((q) => (q.results_visible ? "hide_results" : "show_results"), stage.shown()),
   groups() {
     const question = stage.shown();
-    if (question && canSplit(stage.session, question)) toggle((q) => (q.split ? "unsplit" : "split"), question);
+    if (question && question.can_split) toggle((q) => (q.split ? "unsplit" : "split"), question);
   },
   blank: () => setView({ blank: !view.blank }),
   qr: () => setView({ qr: !view.qr && !stage.ended }),
