@@ -286,6 +286,8 @@ async def control(request: Request) -> JSONResponse:
     info = await _session(request)
     body = parse_model(ControlRequest, await read_json(request))
     hub = request.state.hub
+    if body.action == "split" and body.question is not None:
+        segments.check_splittable(info, body.question)
     await request.state.store.control(info.id, body.action, body.question, body.seconds)
     await hub.session_changed(info.id, [body.question] if body.question else [])
     updated = await request.state.store.session(info.id)

@@ -14,10 +14,11 @@ from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from . import segments
 from .broker import Broker, Notice
 from .presence import PRESENCE_FLUSH_SECONDS, PRESENCE_HEARTBEAT_SECONDS, Presence
 from .reactions import counts_from_notice
-from .store import Answer, Store
+from .store import Answer, SessionInfo, Store
 from .views import phone_result_ids, phone_results, results_json, session_json
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,9 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 class PresenterFeed:
     """Coalesces changes for one presenter socket: remembers *which* questions changed and
-    sends their full current results on a short timer, with seq growing by one."""
+    sends their full current results on a short timer, with seq growing by one. A question
+    the facilitator split is also sent per segment group ("groups"), while its results
+    may be seen: the same timer, so a burst of answers is one split, not one per answer."""
 
     def __init__(
         self, store: Store, session_id: str, base_url: str, phones: Callable[[], int] = lambda: 0
@@ -93,6 +96,9 @@ class PresenterFeed:
         self._wake = asyncio.Event()
         self._wake.set()
         self.seq = 0
+        # The session as last read: every change of a split, a reveal or min_group comes
+        # with a session change, which reads it again.
+        self._info: SessionInfo | None = None
 
     def mark(self, question_ids: list[str], *, control: bool = False) -> None:
         self._changed.update(question_ids)
@@ -124,27 +130,59 @@ class PresenterFeed:
         )
         self._everything, self._changed, self._session_changed = False, set(), False
         self._reactions = Counter()
+        if session_changed or self._info is None:
+            before, self._info = self._info, await self.store.session(self.session_id)
+            if _has_ended(before, self._info):
+                everything = True  # the review shows every result: split ones per group too
         if everything or changed:
             only = () if everything else changed
             results = await self.store.results(self.session_id, only)
             await self._send(send, {"type": "results", "questions": results_json(results)})
-        if session_changed:
-            info = await self.store.session(self.session_id)
-            if info is not None:
-                await self._send(
-                    send,
-                    {
-                        "type": "session",
-                        "session": session_json(info, self.base_url),
-                        "connected": self.phones(),
-                    },
-                )
+            await self._send_groups(send, everything, changed)
+        if session_changed and self._info is not None:
+            await self._send(
+                send,
+                {
+                    "type": "session",
+                    "session": session_json(self._info, self.base_url),
+                    "connected": self.phones(),
+                },
+            )
         if reactions:
             await self._send(send, {"type": "reactions", "counts": dict(reactions)})
+
+    async def _send_groups(self, send: Send, everything: bool, changed: set[str]) -> None:
+        """The changed questions that are split, per group, before the session message
+        that may have split them; never one whose results the screen would not show."""
+        info = self._info
+        segment = segments.split_segment(info) if info is not None else None
+        if info is None or segment is None:
+            return
+        regrouped = everything or segment.id in changed  # people joined or left a group
+        split = [
+            q.id
+            for q in info.questions
+            if (regrouped or q.id in changed) and _shows_groups(info, q.id)
+        ]
+        if not split:
+            return
+        found = await self.store.segment_results(self.session_id, segment.id, split)
+        questions = [segments.question_groups_json(segment, found, qid) for qid in split]
+        await self._send(send, {"type": "groups", "questions": questions})
 
     async def _send(self, send: Send, message: dict[str, Any]) -> None:
         self.seq += 1
         await send({**message, "seq": self.seq})
+
+
+def _has_ended(before: SessionInfo | None, now: SessionInfo | None) -> bool:
+    return before is not None and now is not None and before.state != now.state == "ended"
+
+
+def _shows_groups(info: SessionInfo, question_id: str) -> bool:
+    """Split, and its results on view: revealed, or the session over (its review)."""
+    state = info.question_states[question_id]
+    return state.split and (state.results_visible or info.state == "ended")
 
 
 class Hub:

@@ -101,7 +101,9 @@ class ImportTemplateRequest(_Model):
     toml: Annotated[str, Field(min_length=1, max_length=TOML_LIMIT)]
 
 
-QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results", "countdown"]
+QuestionAction = Literal[
+    "goto", "open", "lock", "show_results", "hide_results", "countdown", "split", "unsplit"
+]
 COUNTDOWN_SECONDS = (5, 3600)  # a countdown runs from 5 seconds to an hour
 Seconds = Annotated[
     int, Field(strict=True, ge=COUNTDOWN_SECONDS[0], le=COUNTDOWN_SECONDS[1])
@@ -110,7 +112,9 @@ Seconds = Annotated[
 
 class ControlRequest(_Model):
     """A presenter action. `countdown` opens the question until `seconds` (5..3600) from
-    now, then it locks itself; `open` and `lock` clear a countdown."""
+    now, then it locks itself; `open` and `lock` clear a countdown. `split` shows the
+    question side by side per segment group on the presenter's view and the screen (never
+    on phones) until `unsplit`."""
 
     # The rules of the validators below, for clients and fuzzers reading the schema
     model_config = ConfigDict(
@@ -308,6 +312,16 @@ class QuestionOut(BaseModel):
     seconds_left: float | None = Field(
         description="seconds to the deadline when this was sent (0 once it passed): count "
         "down from when the message arrived, not by the device's clock"
+    )
+    split: bool = Field(
+        default=False,
+        description="shown side by side per segment group on the presenter's view and the "
+        "screen (presenters only; phones never see the split)",
+    )
+    can_split: bool = Field(
+        default=False,
+        description="the session has a segment question, and this is neither it nor a Q&A "
+        "(presenters only)",
     )
     options: list[ChoiceOut] | None = None
     statements: list[ChoiceOut] | None = None

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .kinds import Question, item_rules, public_result, question_json
-from .store import ResultMap, SessionInfo
+from .segments import splittable
+from .store import QuestionState, ResultMap, SessionInfo
 
 
 def join_url(base_url: str, code: str) -> str:
@@ -29,6 +30,7 @@ def session_json(
     the current question, so nobody reads ahead of the facilitator."""
     shown = phone_questions(info) if for_participant else info.questions
     at = now or datetime.now(UTC)
+    can_split = set() if for_participant else splittable(info)
     questions = []
     for q in shown:
         state = info.question_states[q.id]
@@ -40,6 +42,8 @@ def session_json(
                 "results_shared": state.results_shared,
                 "deadline": state.deadline,
                 "seconds_left": seconds_left(state.deadline, at),
+                # phones never see the split (anonymity and focus): presenters only
+                **({} if for_participant else _split_json(q, state, can_split)),
             }
         )
     return {
@@ -56,6 +60,10 @@ def session_json(
         "min_group": info.min_group,
         "questions": questions,
     }
+
+
+def _split_json(q: Question, state: QuestionState, can_split: set[str]) -> dict[str, Any]:
+    return {"split": state.split, "can_split": q.id in can_split}
 
 
 def phone_questions(info: SessionInfo) -> tuple[Question, ...]:

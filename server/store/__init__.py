@@ -54,6 +54,7 @@ class QuestionState:
     results_visible: bool  # on the presenter's screen
     results_shared: bool = False  # on phones too: only once the facilitator revealed them
     deadline: str | None = None  # when a countdown locks it (ISO UTC), None without one
+    split: bool = False  # presenter and screen show it side by side per segment group
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +181,11 @@ class Store(Protocol):
         self, session_id: str, action: str, question_id: str | None, seconds: int | None = None
     ) -> None:
         """Apply a presenter action (goto, open, lock, show_results, hide_results,
-        countdown, end). `countdown` opens the question until `seconds` from now: the
-        deadline is stored, and answers after it are refused as if it were locked. `open`
-        and `lock` clear a countdown; `goto` and the results actions leave it running."""
+        countdown, split, unsplit, end). `countdown` opens the question until `seconds`
+        from now: the deadline is stored, and answers after it are refused as if it were
+        locked. `open` and `lock` clear a countdown; `goto` and the results actions leave
+        it running. `split` shows the question per segment group on the presenter's view
+        and the screen until `unsplit`."""
 
     async def set_profanity_filter(self, session_id: str, on: bool) -> None:
         """Switch the session's language filter on or off (it applies at once, also to
@@ -217,7 +220,9 @@ class Store(Protocol):
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         """Full current results, of all questions or only of those named."""
 
-    async def segment_results(self, session_id: str, segment_id: str) -> SegmentSplit:
+    async def segment_results(
+        self, session_id: str, segment_id: str, only: Collection[str] = ()
+    ) -> SegmentSplit:
         """Every question's results per answer to the segment question `segment_id`."""
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]: ...

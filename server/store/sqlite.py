@@ -92,7 +92,7 @@ def _question_state(row: Any, reveal: str, at: str) -> QuestionState:
     state = effective_state(row.state, row.deadline, at)
     ran_out = state == "locked" and row.state != "locked"
     visible = bool(row.results_visible) or (ran_out and reveal == "on_reveal")
-    return QuestionState(state, visible, bool(row.results_shared), row.deadline)
+    return QuestionState(state, visible, bool(row.results_shared), row.deadline, bool(row.split))
 
 
 def digest(secret: str) -> str:
@@ -344,23 +344,27 @@ class SqliteStore:
         wanted = [q for q in info.questions if not only or q.id in only]
         return _tally_rows(info, wanted, _read_rows(conn, session_id, wanted))
 
-    async def segment_results(self, session_id: str, segment_id: str) -> SegmentSplit:
+    async def segment_results(
+        self, session_id: str, segment_id: str, only: Collection[str] = ()
+    ) -> SegmentSplit:
         split: SegmentSplit | None = await self._read(
-            lambda c: self._count_groups(c, session_id, segment_id)
+            lambda c: self._count_groups(c, session_id, segment_id, only)
         )
         if split is None:
             raise NotFound(f"no session {session_id!r}")
         return split
 
     def _count_groups(
-        self, conn: Connection, session_id: str, segment_id: str
+        self, conn: Connection, session_id: str, segment_id: str, only: Collection[str]
     ) -> SegmentSplit | None:
-        """Every question's results once per answer to the segment question, for those who
-        did not answer it, and for all: one read, tallied per group."""
+        """Every question's results (or those in `only`) once per answer to the segment
+        question, for those who did not answer it, and for all: one read, tallied per group."""
         info = self._load_session(conn, session_id)
         if info is None:
             return None
-        rows = _read_rows(conn, session_id, list(info.questions))
+        wanted = [q for q in info.questions if not only or q.id in only]
+        segment = [q for q in info.questions if q.id == segment_id and q not in wanted]
+        rows = _read_rows(conn, session_id, wanted + segment)  # the groups come from its rows
         everyone = set(
             conn.execute(
                 select(participants.c.id).where(participants.c.session_id == session_id)
@@ -375,7 +379,7 @@ class SqliteStore:
         return SegmentSplit(
             info.min_group,
             {
-                group: (len(members), _tally_rows(info, list(info.questions), rows, members))
+                group: (len(members), _tally_rows(info, wanted, rows, members))
                 for group, members in groups.items()
             },
         )
@@ -971,6 +975,8 @@ def _control(
         "lock": {"state": "locked", "deadline": None},
         "show_results": {"results_visible": True, "results_shared": True},
         "hide_results": {"results_visible": False, "results_shared": False},
+        "split": {"split": True},
+        "unsplit": {"split": False},
     }
     if action == "countdown":  # opens the question, also a locked or pending one
         assert seconds is not None
