@@ -15,6 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from .client import Organizer, Phone
 from .conftest import RedisServer, RunningServer
+from .test_live_redis import presenters_on_both_workers
 
 GROUP = {
     "kind": "single_choice",
@@ -227,7 +228,7 @@ async def test_a_split_on_one_worker_reaches_screens_on_both(
             await watcher.join(session["code"])
             await watcher.connect(session["code"])
             assert (await watcher.answer_http("group", "leader")).status_code == 201
-            screens = await screens_on_both_workers(server, session)
+            screens = list((await presenters_on_both_workers(server, session)).values())
             await org.control(session["id"], "split", "goal")  # taken by either worker
             phones = [await answer(server, session["code"], "leader", "no") for _ in range(3)]
             for screen in screens:  # groups come only while split: the split arrived
@@ -243,19 +244,3 @@ async def test_a_split_on_one_worker_reaches_screens_on_both(
                 await phone.close()
     finally:
         server.stop()
-
-
-async def screens_on_both_workers(server: RunningServer, session: Message) -> list[Any]:
-    """A screen socket on each worker: the first session message counts the phones on its
-    own worker, 1 where the watching phone is and 0 on the other."""
-    by_worker: dict[int, ClientConnection] = {}
-    for _ in range(40):
-        screen = await present(server, session)
-        message, _ = await next_message(screen, lambda m: m["type"] == "session")
-        if message["connected"] in by_worker:
-            await screen.close()
-        else:
-            by_worker[message["connected"]] = screen
-        if len(by_worker) == 2:
-            return list(by_worker.values())
-    raise AssertionError("every screen landed on the watching phone's worker")
