@@ -1,0 +1,310 @@
+"""Insights through the real server: proposals stand on recounted numbers and never name a
+withheld group; the facilitator accepts, edits, moves, discards and restores them, and
+every change is kept in the insight's history; a pinned story keeps its words; tags fit
+their section. The brief carries its details, the insights and the sign-off, escaped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from .client import Organizer, Phone
+from .conftest import RunningServer
+
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "kind": "single_choice",
+        "id": "group",
+        "prompt": "Which group are you part of?",
+        "options": ["Learner", "Leader", "L&D"],
+        "segment": True,
+        "brief": "audience",
+    },
+    {
+        "kind": "single_choice",
+        "id": "cause",
+        "prompt": "What is the main cause?",
+        "options": ["Skills", "Process", "Tools"],
+        "brief": "problem",
+    },
+    {
+        "kind": "scale",
+        "id": "do",
+        "prompt": "How often do you do this?",
+        "statements": ["Ask open questions", "Agree a next step"],
+        "min": 1,
+        "max": 5,
+        "brief": "behaviours",
+    },
+    {
+        "kind": "multiple_choice",
+        "id": "blocks",
+        "prompt": "What gets in the way?",
+        "options": ["Time", "Unclear process", "No feedback"],
+        "brief": "barriers",
+    },
+    {
+        "kind": "points",
+        "id": "mix",
+        "prompt": "Spread 100 points",
+        "options": ["Coaching", "Job aids"],
+        "budget": 100,
+        "brief": "solutions",
+    },
+    {"kind": "open_text", "id": "story", "prompt": "A moment that mattered", "brief": "voices"},
+]
+HOSTILE = '<script>alert("x")</script> **not bold** & <b>bold</b>'
+# group, cause, (ask, agree), blocks, coaching points, story. The one L&D person and the
+# two who did not say are withheld together (3 people): learners and leaders are shown.
+PEOPLE: list[tuple[str | None, str, tuple[int, int], list[str], int, str]] = [
+    ("learner", "process", (2, 4), ["time", "unclear-process"], 30, "Short one"),
+    ("learner", "process", (1, 4), ["unclear-process"], 40, "A somewhat longer story here"),
+    ("learner", "skills", (2, 5), ["time"], 50, HOSTILE),
+    ("leader", "process", (4, 3), ["unclear-process"], 80, "Leader says"),
+    ("leader", "tools", (5, 3), ["no-feedback", "time"], 70, "Another leader"),
+    ("leader", "process", (4, 2), ["unclear-process"], 90, "Third leader"),
+    ("l-d", "tools", (5, 1), ["no-feedback"], 0, "The only L&D person writes this"),
+    (None, "skills", (3, 3), ["time"], 20, "Not said one"),
+    (None, "process", (3, 3), ["time"], 10, "Not said two"),
+]
+
+
+async def run_session(server: RunningServer, org: Organizer) -> dict[str, Any]:
+    session = await org.create(questions=QUESTIONS)
+
+    async def one(
+        group: str | None,
+        cause: str,
+        scores: tuple[int, int],
+        blocks: list[str],
+        coach: int,
+        story: str,
+    ) -> None:
+        phone = Phone(server)
+        await phone.join(session["code"])
+        answers: list[tuple[str, Any]] = [("group", group)] if group else []
+        answers += [
+            ("cause", cause),
+            ("do", {"ask-open-questions": scores[0], "agree-a-next-step": scores[1]}),
+            ("blocks", blocks),
+            ("mix", {"coaching": coach, "job-aids": 100 - coach}),
+            ("story", story),
+        ]
+        for question, value in answers:
+            r = await phone.answer_http(question, value)
+            assert r.status_code == 201, r.text
+        await phone.close()
+
+    await asyncio.gather(*(one(*person) for person in PEOPLE))
+    return session
+
+
+async def workspace(org: Organizer, session_id: str) -> dict[str, Any]:
+    r = await org.http.get(f"/api/sessions/{session_id}/insights")
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def by_origin(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["origin"]: p for p in data["proposals"]}
+
+
+async def test_proposals_stand_on_recounted_numbers_and_never_name_a_withheld_group(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await run_session(server, org)
+        data = await workspace(org, session["id"])
+        proposals = by_origin(data)
+        n = len(PEOPLE)
+
+        process = sum(1 for p in PEOPLE if p[1] == "process")
+        leading = proposals["leading:cause"]
+        assert leading["section"] == "problem"
+        assert leading["evidence"]["numbers"]["count"] == process
+        assert leading["text"].startswith(f"{round(100 * process / n)}% of {n} chose 'Process'")
+
+        unclear = sum(1 for p in PEOPLE if "unclear-process" in p[3])
+        barrier = proposals["barrier:blocks:unclear-process"]
+        assert barrier["section"] == "barriers"
+        assert barrier["evidence"]["numbers"]["count"] == unclear
+
+        lowest = proposals["lowest:do.ask-open-questions"]
+        mean = sum(p[2][0] for p in PEOPLE) / n
+        assert lowest["evidence"]["numbers"]["mean"] == round(mean, 3)
+        assert f"a mean of {mean:.2f} on 1-5 (n = {n})" in lowest["text"]
+
+        coaching = sum(p[4] for p in PEOPLE)
+        mix = proposals["mix:mix"]
+        assert mix["evidence"]["numbers"]["totals"] == {
+            "coaching": coaching,
+            "job-aids": 100 * n - coaching,
+        }
+
+        gap = proposals["gap:do.ask-open-questions"]
+        groups = {g["id"]: g for g in gap["evidence"]["groups"]}
+        assert set(groups) == {"learner", "leader"}
+        for group in groups:
+            members = [p for p in PEOPLE if p[0] == group]
+            assert groups[group]["n"] == len(members)
+            assert groups[group]["mean"] == round(sum(p[2][0] for p in members) / len(members), 3)
+
+        stories = [p for p in data["proposals"] if p["kind"] == "story"]
+        assert stories[0]["text"] == max((p[5] for p in PEOPLE), key=len)  # longest first
+        assert all(s["quote"] and s["section"] == "voices" for s in stories)
+        texts = {s["text"] for s in stories}
+        assert HOSTILE in texts  # verbatim: the server never rewrites a story
+
+        # Nothing outside the stories carries the withheld group, by id, label or size
+        numbers = json.dumps([p for p in data["proposals"] if p["kind"] != "story"])
+        assert '"l-d"' not in numbers and "L&D" not in numbers
+        assert '"not_said"' not in numbers
+        assert all(
+            g["id"] in ("learner", "leader")
+            for p in data["proposals"]
+            for g in p["evidence"].get("groups", [])
+        )
+
+
+async def test_curation_keeps_history_and_pinned_stories_keep_their_words(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await run_session(server, org)
+        url = f"/api/sessions/{session['id']}/insights"
+        r = await org.http.post(url, json={"origin": "leading:cause"})
+        assert r.status_code == 201, r.text
+        taken = r.json()
+        assert taken["status"] == "accepted" and taken["evidence"]["questions"] == ["cause"]
+        assert "leading:cause" not in by_origin(await workspace(org, session["id"]))
+        again = await org.http.post(url, json={"origin": "leading:cause"})
+        assert again.status_code == 409 and again.json()["error"]["code"] == "proposal_decided"
+        unknown = await org.http.post(url, json={"origin": "leading:nothing"})
+        assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_proposal"
+
+        one = f"{url}/{taken['id']}"
+        edited = await org.http.patch(one, json={"text": "Most see the process as the cause"})
+        assert edited.status_code == 200, edited.text
+        moved = await org.http.patch(one, json={"section": "evidence"})
+        assert moved.json()["section"] == "evidence"
+        assert (await org.http.patch(one, json={"status": "discarded"})).json()[
+            "status"
+        ] == "discarded"
+        assert (await org.http.patch(one, json={"status": "accepted"})).json()[
+            "status"
+        ] == "accepted"
+
+        history = (await org.http.get(f"{one}/history")).json()["history"]
+        assert [h["action"] for h in history] == [
+            "created",
+            "edited",
+            "moved",
+            "discarded",
+            "restored",
+        ]
+        assert history[1]["changes"] == {
+            "text": [taken["text"], "Most see the process as the cause"]
+        }
+        assert history[2]["changes"]["section"] == ["problem", "evidence"]
+        assert history[3]["changes"] == {"status": ["accepted", "discarded"]}
+
+        # tags: barriers take a barrier type, measurement a level, other sections none
+        own = await org.http.post(
+            url,
+            json={
+                "section": "barriers",
+                "text": "No time to practise",
+                "tag": "environment_process",
+            },
+        )
+        assert own.status_code == 201 and own.json()["tag"] == "environment_process"
+        wrong = await org.http.post(
+            url, json={"section": "barriers", "text": "x", "tag": "level_2"}
+        )
+        assert wrong.status_code == 422
+        assert "knowledge, skill, motivation, environment_tools" in wrong.json()["error"]["message"]
+        none = await org.http.patch(one, json={"tag": "skill"})
+        assert none.status_code == 422 and "takes no tag" in none.json()["error"]["message"]
+        level = await org.http.post(
+            url, json={"section": "measurement", "text": "Calls", "tag": "level_3"}
+        )
+        assert level.status_code == 201
+
+        # a pinned story can move and be discarded, but its words stay as written
+        story = next(
+            p for p in (await workspace(org, session["id"]))["proposals"] if p["kind"] == "story"
+        )
+        pinned = (await org.http.post(url, json={"origin": story["origin"]})).json()
+        assert pinned["quote"] and pinned["text"] == story["text"]
+        refused = await org.http.patch(f"{url}/{pinned['id']}", json={"text": "Nicer words"})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "quote_is_verbatim"
+        assert (
+            await org.http.patch(f"{url}/{pinned['id']}", json={"section": "barriers"})
+        ).status_code == 200
+        stored = {i["id"]: i for i in (await workspace(org, session["id"]))["insights"]}
+        assert stored[pinned["id"]]["text"] == story["text"]
+
+        # bad input names the field; nothing changes
+        for body, field in (
+            ({}, "origin"),
+            ({"section": "nowhere", "text": "x"}, "section"),
+            ({"section": "problem", "text": " \u200b "}, "text"),
+            ({"section": "problem", "text": "x" * 1001}, "text"),
+        ):
+            bad = await org.http.post(url, json=body)
+            assert bad.status_code == 422 and field in bad.json()["error"]["message"], bad.text
+        assert (await org.http.patch(f"{url}/999999", json={"text": "x"})).status_code == 404
+        assert (await org.http.patch(one, json={"position": -1})).status_code == 422
+        assert len((await workspace(org, session["id"]))["insights"]) == len(stored)
+
+
+async def test_insights_reorder_within_their_section(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(questions=QUESTIONS)
+        url = f"/api/sessions/{session['id']}/insights"
+        ids = []
+        for text in ("first", "second", "third"):
+            r = await org.http.post(url, json={"section": "behaviours", "text": text})
+            ids.append(r.json()["id"])
+        r = await org.http.patch(f"{url}/{ids[2]}", json={"position": 0})
+        assert r.json()["position"] == 0
+        order = [i["text"] for i in (await workspace(org, session["id"]))["insights"]]
+        assert order == ["third", "first", "second"]
+        history = (await org.http.get(f"{url}/{ids[2]}/history")).json()["history"]
+        assert history[-1] == {**history[-1], "action": "moved", "changes": {"position": [2, 0]}}
+
+
+async def test_brief_details_are_validated_and_kept(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(questions=QUESTIONS)
+        url = f"/api/sessions/{session['id']}/brief/details"
+        empty = (await org.http.get(url)).json()
+        assert empty["updated_at"] is None and empty["details"]["signoff"]["ld"]["name"] == ""
+        details = {
+            "header": {
+                "initiative": "Kundenzufriedenheitsverbesserungsprogramm",
+                "date": "2026-11-30",
+            },
+            "kpi": {"name": "First-contact resolution", "baseline": "61%", "target": "75%"},
+            "signoff": {
+                "business": {"name": "سارة", "role": "Director 🎯", "signed_on": "2026-12-01"}
+            },
+        }
+        saved = await org.http.put(url, json=details)
+        assert saved.status_code == 200, saved.text
+        again = (await org.http.get(url)).json()
+        assert again["details"]["signoff"]["business"]["name"] == "سارة"
+        assert again["details"]["header"]["version"] == ""
+        for body, field in (
+            ({"header": {"date": "30.11.2026"}}, "header.date"),
+            ({"kpi": {"target_date": "2026-02-30"}}, "kpi.target_date"),
+            ({"header": {"version": "v" * 21}}, "header.version"),
+            ({"header": {"colour": "red"}}, "header.colour"),
+        ):
+            bad = await org.http.put(url, json=body)
+            assert bad.status_code == 422 and field in bad.json()["error"]["message"], bad.text
+        # 120 emoji with skin tones are 120 characters, not 240 code points
+        ok = await org.http.put(url, json={"signoff": {"ld": {"name": "👍🏽" * 120}}})
+        assert ok.status_code == 200, ok.text
