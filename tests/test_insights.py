@@ -308,3 +308,68 @@ async def test_brief_details_are_validated_and_kept(server: RunningServer) -> No
         # 120 emoji with skin tones are 120 characters, not 240 code points
         ok = await org.http.put(url, json={"signoff": {"ld": {"name": "👍🏽" * 120}}})
         assert ok.status_code == 200, ok.text
+
+
+async def test_the_brief_carries_details_insights_and_sign_off_escaped(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await run_session(server, org)
+        sid = session["id"]
+        details = {
+            "header": {"initiative": "<b>Service</b> & calls", "sponsor": "سارة 🎯"},
+            "kpi": {"name": "First-contact resolution", "baseline": "61%", "target": "75%"},
+            "signoff": {
+                "ld": {"name": "Jo <i>L&D</i>", "role": "Partner", "signed_on": "2026-12-01"}
+            },
+        }
+        assert (await org.http.put(f"/api/sessions/{sid}/brief/details", json=details)).is_success
+        url = f"/api/sessions/{sid}/insights"
+        own = {
+            "section": "barriers",
+            "text": "<script>x</script> no time",
+            "tag": "environment_tools",
+        }
+        assert (await org.http.post(url, json=own)).status_code == 201
+        skill = {"section": "barriers", "text": "Cannot ask open questions yet", "tag": "skill"}
+        assert (await org.http.post(url, json=skill)).status_code == 201
+        for level in ("level_4", "level_1"):
+            body = {"section": "measurement", "text": f"Measure {level}", "tag": level}
+            assert (await org.http.post(url, json=body)).status_code == 201
+        stories = [p for p in (await workspace(org, sid))["proposals"] if p["kind"] == "story"]
+        hostile = next(p for p in stories if p["text"] == HOSTILE)
+        assert (await org.http.post(url, json={"origin": hostile["origin"]})).status_code == 201
+
+        brief = (await org.http.get(f"/api/sessions/{sid}/brief?format=json")).json()
+        sections = {s["id"]: s for s in brief["sections"]}
+        assert ["Initiative or request", "<b>Service</b> & calls"] in brief["header"]
+        assert ["Baseline", "61%"] in sections["success"]["kpi"]
+        assert [i["tag"] for i in sections["measurement"]["insights"]] == ["level_1", "level_4"]
+        barriers = sections["barriers"]
+        assert [i["not_training"] for i in barriers["insights"]] == [True, False]
+        assert barriers["note"].startswith("1 of 2 typed barriers")
+        voices = sections["voices"]
+        assert voices["quotes_picked"] and voices["quotes"] == []
+        assert [i["text"] for i in voices["insights"]] == [HOSTILE]
+        assert brief["signoff"][0]["signed_on"] == "2026-12-01"
+        assert brief["signoff"][1]["name"] == ""
+
+        md = (await org.http.get(f"/api/sessions/{sid}/brief?format=md")).text
+        assert "- **Initiative or request:** &lt;b&gt;Service&lt;/b&gt; &amp; calls" in md
+        assert "- **KPI:** First\\-contact resolution" in md
+        assert (
+            "- **Environment: tools**: &lt;script&gt;x&lt;/script&gt; no time "
+            "*(not a training fix)*" in md
+        )
+        assert "> &lt;script&gt;alert" in md and "<script>" not in md
+        assert "- **L&D owner:** Jo &lt;i&gt;L&amp;D&lt;/i&gt;, Partner; signed 2026-12-01" in md
+        assert "- **Business owner:** not signed yet" in md
+        assert md.index("## Sign-off") > md.index("## Readiness")
+
+        html = (await org.http.get(f"/api/sessions/{sid}/brief?format=html")).text
+        assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; no time" in html
+        assert "&lt;b&gt;Service&lt;/b&gt; &amp; calls" in html and "<b>Service" not in html
+        assert "Jo &lt;i&gt;L&amp;D&lt;/i&gt;" in html
+        assert 'class="not-training"' in html and "not a training fix" in html
+        assert '<h2 id="s-signoff">Sign-off</h2>' in html and "not signed yet" in html
+        assert html.count('class="pinned"') == 1
