@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
@@ -376,4 +377,5 @@ async def export_results(request: Request) -> Response:
     rows = await request.state.store.export_rows(info.id)
     # The workbook's summary shows the numbers the presenter screen shows, from the store
     results = await request.state.store.results(info.id) if fmt == "xlsx" else None
-    return await export.respond(info, rows, fmt, results)
+    insights = [asdict(i) for i in await request.state.store.insights(info.id)]
+    return await export.respond(info, rows, fmt, results, insights)

@@ -103,13 +103,12 @@ def _leading(q: Question, result: Any, n: int) -> list[Proposal]:
         return []
     option, label, count = ranked[0]
     verb = "chose" if q.kind == "single_choice" else "named"
-    text = f"{_percent(count, n)}% of {n} {verb} '{label}'"
+    text = f"Asked '{q.prompt}', {_percent(count, n)}% of {n} {verb} '{label}'"
     numbers: dict[str, Any] = {"option": option, "count": count, "share": count / n}
     if len(ranked) > 1:
         runner, runner_label, runner_count = ranked[1]
         text += f", ahead of '{runner_label}' ({_percent(runner_count, n)}%)"
         numbers.update(runner_up=runner, runner_up_count=runner_count)
-    text += f" ({q.prompt})"
     return [
         Proposal(
             f"leading:{q.id}", _section(q, "evidence"), "leading", text, _evidence(q, n, **numbers)

@@ -6,8 +6,11 @@ their section. The brief carries its details, the insights and the sign-off, esc
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from typing import Any
+
+import openpyxl
 
 from .client import Organizer, Phone
 from .conftest import RunningServer
@@ -124,7 +127,8 @@ async def test_proposals_stand_on_recounted_numbers_and_never_name_a_withheld_gr
         leading = proposals["leading:cause"]
         assert leading["section"] == "problem"
         assert leading["evidence"]["numbers"]["count"] == process
-        assert leading["text"].startswith(f"{round(100 * process / n)}% of {n} chose 'Process'")
+        share = round(100 * process / n)
+        assert leading["text"].startswith(f"Asked 'What is the main cause?', {share}% of {n} chose")
 
         unclear = sum(1 for p in PEOPLE if "unclear-process" in p[3])
         barrier = proposals["barrier:blocks:unclear-process"]
@@ -373,3 +377,50 @@ async def test_the_brief_carries_details_insights_and_sign_off_escaped(
         assert 'class="not-training"' in html and "not a training fix" in html
         assert '<h2 id="s-signoff">Sign-off</h2>' in html and "not signed yet" in html
         assert html.count('class="pinned"') == 1
+
+
+async def test_exports_carry_the_insights_and_a_session_deletes_with_them(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await run_session(server, org)
+        sid = session["id"]
+        url = f"/api/sessions/{sid}/insights"
+        own = {
+            "section": "barriers",
+            "text": '=HYPERLINK("x") no tools',
+            "tag": "environment_tools",
+        }
+        mine = (await org.http.post(url, json=own)).json()
+        await org.http.post(url, json={"origin": "leading:cause", "status": "discarded"})
+        exported = (await org.http.get(f"/api/sessions/{sid}/export?format=json")).json()
+        assert (own["text"], "accepted") in [(i["text"], i["status"]) for i in exported["insights"]]
+        assert {i["status"] for i in exported["insights"]} == {"accepted", "discarded"}
+
+        xlsx = await org.http.get(f"/api/sessions/{sid}/export?format=xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+        sheet = book["Insights"]
+        values = [[c.value for c in row] for row in sheet.iter_rows()]
+        assert ["barriers", own["text"], "environment_tools", "no", "accepted"] in [
+            v[:5] for v in values
+        ]
+        cells = [c for row in sheet.iter_rows() for c in row if c.value == own["text"]]
+        assert [c.data_type for c in cells] == ["s"]  # text, never a formula
+
+        await org.http.patch(f"{url}/{mine['id']}", json={"text": "changed"})
+        deleted = await org.http.delete(f"/api/sessions/{sid}")
+        assert deleted.status_code == 200, deleted.text
+
+
+async def test_only_the_brief_may_be_framed_and_only_by_our_own_pages(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(questions=QUESTIONS)
+        brief = await org.http.get(f"/api/sessions/{session['id']}/brief?format=html")
+        assert "frame-ancestors 'self'" in brief.headers["content-security-policy"]
+        assert brief.headers["x-frame-options"] == "SAMEORIGIN"
+        for other in (f"/api/sessions/{session['id']}", "/console", f"/present/{session['id']}"):
+            r = await org.http.get(other)
+            assert "frame-ancestors 'none'" in r.headers["content-security-policy"], other
+            assert r.headers["x-frame-options"] == "DENY"

@@ -22,7 +22,15 @@ async function load() {
   render();
 }
 
-function refreshPreview() {
+/** Reload the preview, then bring the part that changed into view (`#s-<section>`). */
+let previewTarget = null;
+$("preview").addEventListener("load", () => {
+  const target = previewTarget && $("preview").contentDocument?.getElementById(previewTarget);
+  if (target) target.scrollIntoView({ block: "start" });
+});
+
+function refreshPreview(where) {
+  previewTarget = where;
   const frame = $("preview");
   try {
     frame.contentWindow.location.reload();
@@ -31,8 +39,9 @@ function refreshPreview() {
   }
 }
 
-/** Run a change, then show the result: new lists, a reloaded preview, a status line. */
-async function change(work, done) {
+/** Run a change, then show the result: new lists, a reloaded preview showing `where`
+ *  (a section id of the brief), a status line. */
+async function change(work, done, where = null) {
   try {
     await work();
   } catch (error) {
@@ -40,7 +49,7 @@ async function change(work, done) {
     return false;
   }
   await load();
-  refreshPreview();
+  refreshPreview(where);
   say(done);
   return true;
 }
@@ -69,6 +78,7 @@ function proposalCard(p) {
     change(
       () => request("POST", `${api}/insights`, { origin: p.origin, status }),
       status === "discarded" ? t("ws.discarded_msg") : p.quote ? t("ws.pinned") : t("ws.accepted"),
+      `s-${p.section}`,
     );
   return h(
     "li",
@@ -145,7 +155,11 @@ function sectionSelect(insight) {
     state.sections.map((sid) => h("option", { value: sid, text: sectionName(sid), selected: sid === insight.section })),
   );
   select.addEventListener("change", () =>
-    change(() => request("PATCH", `${api}/insights/${insight.id}`, { section: select.value }), t("ws.moved")),
+    change(
+      () => request("PATCH", `${api}/insights/${insight.id}`, { section: select.value }),
+      t("ws.moved"),
+      `s-${select.value}`,
+    ),
   );
   return h("p", { class: "field" }, h("label", { for: select.id, text: t("ws.section") }), select);
 }
@@ -162,7 +176,11 @@ function tagSelect(insight) {
   if (!state.tags[insight.section]) return "";
   const select = h("select", { id: `i-${insight.id}-tag`, "data-key": `${insight.id}:tag` }, tagOptions(insight.section, insight.tag));
   select.addEventListener("change", () =>
-    change(() => request("PATCH", `${api}/insights/${insight.id}`, { tag: select.value || null }), t("ws.saved")),
+    change(
+      () => request("PATCH", `${api}/insights/${insight.id}`, { tag: select.value || null }),
+      t("ws.saved"),
+      `s-${insight.section}`,
+    ),
   );
   return h("p", { class: "field" }, h("label", { for: select.id, text: t("ws.tag") }), select);
 }
@@ -170,14 +188,15 @@ function tagSelect(insight) {
 function insightActions(insight, place, count) {
   const id = insight.id;
   const url = `${api}/insights/${id}`;
-  const patch = (body, done) => () => change(() => request("PATCH", url, body), done);
+  const where = `s-${insight.section}`;
+  const patch = (body, done) => () => change(() => request("PATCH", url, body), done, where);
   const button = (key, text, onclick, extra = {}) =>
     h("button", { type: "button", "data-key": `${id}:${key}`, text, onclick, ...extra });
   const actions = h("div", { class: "actions" });
   if (!insight.quote && insight.status === "accepted") {
     actions.append(button("save", t("ws.save"), () => {
       const text = $(`i-${id}-text`).value;
-      return change(() => request("PATCH", url, { text }), t("ws.saved"));
+      return change(() => request("PATCH", url, { text }), t("ws.saved"), where);
     }, { class: "primary" }));
   }
   actions.append(
@@ -246,7 +265,7 @@ function detailsBody(form) {
 
 $("details-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  change(() => request("PUT", `${api}/brief/details`, detailsBody(event.target)), t("ws.saved_details"));
+  change(() => request("PUT", `${api}/brief/details`, detailsBody(event.target)), t("ws.saved_details"), "main");
 });
 
 function ownTags() {
@@ -260,7 +279,8 @@ $("own-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const body = { section: $("own-section").value, text: $("own-text").value };
   if ($("own-tag").value) body.tag = $("own-tag").value;
-  if (await change(() => request("POST", `${api}/insights`, body), t("ws.added"))) $("own-text").value = "";
+  const where = `s-${body.section}`;
+  if (await change(() => request("POST", `${api}/insights`, body), t("ws.added"), where)) $("own-text").value = "";
 });
 
 async function start() {
