@@ -10,6 +10,7 @@ groups it shows: a withheld group never appears in a proposal, not even by its s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,10 +18,15 @@ from . import segments
 from .kinds import (
     ChoiceConfig,
     GridConfig,
+    NpsConfig,
     PointsConfig,
+    QaConfig,
     Question,
     RankingConfig,
     ScaleConfig,
+    TextConfig,
+    WordsConfig,
+    aggregates,
     item_rules,
     public_result,
 )
@@ -35,7 +41,7 @@ STORIES = 12  # stories offered to pin, of all the session's stories
 class Proposal:
     origin: str  # stable while the numbers it names exist: e.g. "leading:q2"
     section: str
-    kind: str  # leading | barrier | lowest | gap | ranking | mix | grid | nps | story
+    kind: str  # leading | barrier | lowest | gap | top_ranked | mix | grid | score | story
     text: str
     evidence: dict[str, Any] = field(default_factory=dict)
     quote: bool = False  # a story: its text is the participant's own, verbatim
@@ -60,20 +66,24 @@ def propose(info: SessionInfo, results: ResultMap, split: dict[str, Any] | None)
 
 
 def _for_question(q: Question, result: Any, n: int) -> list[Proposal]:
-    if q.kind in ("single_choice", "multiple_choice"):
+    """What a question's result offers, told by its kind's config (the kinds' modules
+    are the only place that knows a kind by name)."""
+    if isinstance(q.config, ChoiceConfig):
         if q.brief == "barriers":
             return _named_barriers(q, result, n)
         return _leading(q, result, n)
-    makers = {
-        "word_cloud": _named_words,
-        "scale": _lowest,
-        "ranking": _ranked,
-        "points": _mix,
-        "grid_2x2": _grid,
-        "nps": _nps,
-    }
-    make = makers.get(q.kind)
-    return [] if make is None else make(q, result, n)
+    makers: tuple[tuple[type, Callable[[Question, Any, int], list[Proposal]]], ...] = (
+        (WordsConfig, _named_words),
+        (ScaleConfig, _lowest),
+        (RankingConfig, _ranked),
+        (PointsConfig, _mix),
+        (GridConfig, _grid),
+        (NpsConfig, _nps),
+    )
+    for config, make in makers:
+        if isinstance(q.config, config):
+            return make(q, result, n)
+    return []
 
 
 def _section(q: Question, default: str) -> str:
@@ -102,7 +112,8 @@ def _leading(q: Question, result: Any, n: int) -> list[Proposal]:
     if not ranked:
         return []
     option, label, count = ranked[0]
-    verb = "chose" if q.kind == "single_choice" else "named"
+    assert isinstance(q.config, ChoiceConfig)
+    verb = "chose" if q.config.max_choices == 1 else "named"
     text = f"Asked '{q.prompt}', {_percent(count, n)}% of {n} {verb} '{label}'"
     numbers: dict[str, Any] = {"option": option, "count": count, "share": count / n}
     if len(ranked) > 1:
@@ -220,25 +231,26 @@ def _group_result(group: dict[str, Any], question_id: str) -> dict[str, Any]:
 
 # -- rankings, points, the grid, NPS -------------------------------------------------------
 def _ranked(q: Question, result: Any, n: int) -> list[Proposal]:
-    assert isinstance(q.config, RankingConfig)
-    items = [(i.id, i.label, result["items"][i.id]) for i in q.config.items]
-    items = sorted((i for i in items if i[2]["n"] > 0), key=lambda i: -int(i[2]["points"]))
-    if not items:
+    """The top-ranked items, as the ranking kind orders them (most Borda points first)."""
+    table = aggregates(q, result, n)  # rows: item, points, mean rank, ranked by
+    placed = [row for row in table.rows if row[3]]
+    if not placed:
         return []
-    _, first, entry = items[0]
-    text = (
-        f"Ranked first by {n}: '{first}' ({entry['points']} points, "
-        f"mean rank {entry['mean_rank']:.2f})"
-    )
-    if len(items) > 1:
-        text += "; then " + ", ".join(f"'{label}' ({e['points']})" for _, label, e in items[1:TOP])
+    first, points, mean_rank, _ = placed[0]
+    text = f"Ranked first by {n}: '{first}' ({points} points, mean rank {mean_rank:.2f})"
+    if len(placed) > 1:
+        text += "; then " + ", ".join(f"'{row[0]}' ({row[1]})" for row in placed[1:TOP])
     top = [
-        {"item": item, "points": e["points"], "mean_rank": e["mean_rank"]}
-        for item, _, e in items[:TOP]
+        dict(zip(("item", "borda_points", "mean_rank", "n"), row, strict=True))
+        for row in placed[:TOP]
     ]
     return [
         Proposal(
-            f"ranking:{q.id}", _section(q, "behaviours"), "ranking", text, _evidence(q, n, top=top)
+            f"ranked:{q.id}",
+            _section(q, "behaviours"),
+            "top_ranked",
+            text,
+            _evidence(q, n, top=top),
         )
     ]
 
@@ -301,9 +313,9 @@ def _nps(q: Question, result: Any, n: int) -> list[Proposal]:
     numbers = {k: result[k] for k in ("score", "promoters", "passives", "detractors")}
     return [
         Proposal(
-            f"nps:{q.id}",
+            f"score:{q.id}",
             _section(q, "evidence"),
-            "nps",
+            "score",
             text,
             _evidence(q, result["n"], **numbers),
         )
@@ -316,7 +328,7 @@ def _stories(info: SessionInfo, results: ResultMap) -> list[Proposal]:
     the most upvoted first, then the longest: the facilitator picks which to quote."""
     found = []
     for q in info.questions:
-        if q.kind not in ("open_text", "qa") or q.id not in results:
+        if not isinstance(q.config, TextConfig | QaConfig) or q.id not in results:
             continue
         shown = public_result(q, results[q.id]["result"])
         for item in shown.get("items", []):

@@ -424,3 +424,86 @@ async def test_only_the_brief_may_be_framed_and_only_by_our_own_pages(
             r = await org.http.get(other)
             assert "frame-ancestors 'none'" in r.headers["content-security-policy"], other
             assert r.headers["x-frame-options"] == "DENY"
+
+
+OTHER_KINDS: list[dict[str, Any]] = [
+    {
+        "kind": "ranking",
+        "id": "rank",
+        "prompt": "What matters most?",
+        "items": ["Listen", "Summarise", "Follow up"],
+        "brief": "behaviours",
+    },
+    {"kind": "word_cloud", "id": "words", "prompt": "In a word: what blocks you?"},
+    {
+        "kind": "grid_2x2",
+        "id": "grid",
+        "prompt": "Where does each idea sit?",
+        "items": ["Job aid", "Coaching"],
+        "x": {"label": "Effort", "min_label": "Low", "max_label": "High"},
+        "y": {"label": "Impact", "min_label": "Low", "max_label": "High"},
+        "brief": "solutions",
+    },
+    {"kind": "nps", "id": "nps", "prompt": "Would you recommend it?", "brief": "evidence"},
+    {"kind": "qa", "id": "ask", "prompt": "What do you want to ask?"},
+]
+RANKS = [
+    ["listen", "summarise", "follow-up"],
+    ["listen", "follow-up", "summarise"],
+    ["summarise", "listen", "follow-up"],
+]
+WORDS = [["time", "tools"], ["Time"], ["process"]]
+PLACES = [
+    {"job-aid": {"x": 2, "y": 8}, "coaching": {"x": 8, "y": 6}},
+    {"job-aid": {"x": 3, "y": 9}, "coaching": {"x": 7, "y": 7}},
+    {"job-aid": {"x": 1, "y": 7}},
+]
+SCORES = [10, 9, 3]
+
+
+async def test_rankings_words_grids_nps_and_posts_are_proposed_from_a_recount(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(questions=OTHER_KINDS)
+        phones = [Phone(server) for _ in RANKS]
+        posts = []
+        for n, phone in enumerate(phones):
+            await phone.join(session["code"])
+            for question, value in (
+                ("rank", RANKS[n]),
+                ("words", WORDS[n]),
+                ("grid", PLACES[n]),
+                ("nps", SCORES[n]),
+            ):
+                assert (await phone.answer_http(question, value)).status_code == 201
+            posted = await phone.answer_http("ask", {"ask": f"Question {n} " + "?" * n})
+            posts.append(posted.json()["item"])
+        # the shortest post gets two votes: the most upvoted comes first, then the longest
+        for phone in phones[1:]:
+            assert (await phone.answer_http("ask", {"upvote": posts[0]})).status_code == 201
+        for phone in phones:
+            await phone.close()
+
+        proposals = by_origin(await workspace(org, session["id"]))
+        borda = {item: 0 for item in RANKS[0]}
+        for ranking in RANKS:
+            for place, item in enumerate(ranking):
+                borda[item] += len(ranking) - place
+        top = proposals["ranked:rank"]["evidence"]["numbers"]["top"]
+        assert [(t["item"], t["borda_points"]) for t in top] == [
+            ("Listen", borda["listen"]),
+            ("Summarise", borda["summarise"]),
+            ("Follow up", borda["follow-up"]),
+        ]
+        assert proposals["barrier:words:time"]["evidence"]["numbers"]["count"] == 2
+        assert proposals["barrier:words:time"]["section"] == "barriers"
+        grid = proposals["grid:grid"]
+        assert grid["evidence"]["numbers"]["items"]["job-aid"]["y_mean"] == 8.0
+        assert grid["text"].startswith("Highest on Impact (1-10): 'Job aid' 8.0")
+        promoters = sum(1 for s in SCORES if s >= 9)
+        detractors = sum(1 for s in SCORES if s <= 6)
+        score = proposals["score:nps"]["evidence"]["numbers"]["score"]
+        assert score == round(100 * (promoters - detractors) / len(SCORES), 3)
+        stories = [p for p in proposals.values() if p["kind"] == "story"]
+        assert [s["text"] for s in stories] == ["Question 0", "Question 2 ??", "Question 1 ?"]
