@@ -89,7 +89,9 @@ def not_training_note(insights: list[dict[str, Any]]) -> str | None:
     other = sum(1 for i in typed if i["not_training"])
     if not other:
         return None
-    return (
-        f"{other} of {len(typed)} typed barriers are not about knowledge or skill "
-        "(motivation, tools, process, feedback): training alone will not remove them."
-    )
+    which = "(motivation, tools, process, feedback): training alone will not remove"
+    if len(typed) == 1:
+        return f"The one typed barrier is not about knowledge or skill {which} it."
+    if other == 1:
+        return f"1 of {len(typed)} typed barriers is not about knowledge or skill {which} it."
+    return f"{other} of {len(typed)} typed barriers are not about knowledge or skill {which} them."

@@ -10,6 +10,7 @@ groups it shows: a withheld group never appears in a proposal, not even by its s
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -325,7 +326,8 @@ def _nps(q: Question, result: Any, n: int) -> list[Proposal]:
 # -- stories -------------------------------------------------------------------------------
 def _stories(info: SessionInfo, results: ResultMap) -> list[Proposal]:
     """Stories and Q&A posts the room may see (not hidden, not filtered, not pending),
-    the most upvoted first, then the longest: the facilitator picks which to quote."""
+    the most upvoted first, then the longest: the facilitator picks which to quote. The
+    same words written by several people are offered once, saying how many wrote them."""
     found = []
     for q in info.questions:
         if not isinstance(q.config, TextConfig | QaConfig) or q.id not in results:
@@ -335,17 +337,16 @@ def _stories(info: SessionInfo, results: ResultMap) -> list[Proposal]:
             votes = int(item.get("votes", 0)) if item_rules(q) is not None else 0
             found.append((votes, text_length(item["text"]), q, item))
     found.sort(key=lambda f: (-f[0], -f[1], f[2].position, int(f[3]["id"])))
-    return [
-        Proposal(
-            f"story:{q.id}:{item['id']}",
-            "voices",
-            "story",
-            item["text"],
-            {
-                "questions": [q.id],
-                "numbers": {"item": item["id"], "votes": votes, "characters": length},
-            },
-            quote=True,
-        )
-        for votes, length, q, item in found[:STORIES]
-    ]
+    written = Counter(item["text"] for *_, item in found)
+    offered: list[Proposal] = []
+    for votes, length, q, item in found:
+        if len(offered) == STORIES:
+            break
+        if any(p.text == item["text"] for p in offered):
+            continue
+        numbers = {"item": item["id"], "votes": votes, "characters": length}
+        numbers["written_by"] = written[item["text"]]
+        evidence = {"questions": [q.id], "numbers": numbers}
+        origin = f"story:{q.id}:{item['id']}"
+        offered.append(Proposal(origin, "voices", "story", item["text"], evidence, quote=True))
+    return offered

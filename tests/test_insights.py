@@ -351,7 +351,7 @@ async def test_the_brief_carries_details_insights_and_sign_off_escaped(
         assert [i["tag"] for i in sections["measurement"]["insights"]] == ["level_1", "level_4"]
         barriers = sections["barriers"]
         assert [i["not_training"] for i in barriers["insights"]] == [True, False]
-        assert barriers["note"].startswith("1 of 2 typed barriers")
+        assert barriers["note"].startswith("1 of 2 typed barriers is not about knowledge")
         voices = sections["voices"]
         assert voices["quotes_picked"] and voices["quotes"] == []
         assert [i["text"] for i in voices["insights"]] == [HOSTILE]
@@ -507,3 +507,18 @@ async def test_rankings_words_grids_nps_and_posts_are_proposed_from_a_recount(
         assert score == round(100 * (promoters - detractors) / len(SCORES), 3)
         stories = [p for p in proposals.values() if p["kind"] == "story"]
         assert [s["text"] for s in stories] == ["Question 0", "Question 2 ??", "Question 1 ?"]
+
+
+async def test_the_same_story_from_several_people_is_offered_once(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(questions=QUESTIONS)
+        for story in ("Same words", "Same words", "Other words here"):
+            phone = Phone(server)
+            await phone.join(session["code"])
+            assert (await phone.answer_http("story", story)).status_code == 201
+            await phone.close()
+        stories = [p for p in (await workspace(org, session["id"]))["proposals"] if p["quote"]]
+        assert [(s["text"], s["evidence"]["numbers"]["written_by"]) for s in stories] == [
+            ("Other words here", 1),
+            ("Same words", 2),
+        ]

@@ -4,7 +4,7 @@
 import { catalog, h } from "./dom.js";
 import { request, say } from "./console_api.js";
 
-const { t, lang } = catalog();
+const { t, n: counted, lang } = catalog();
 const api = document.body.dataset.api;
 const $ = (id) => document.getElementById(id);
 const when = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "medium" });
@@ -84,7 +84,8 @@ function proposalCard(p) {
     "li",
     { class: "proposal", "data-origin": p.origin },
     h("p", { class: "section-label", text: sectionName(p.section) }),
-    h("p", { class: "text", id: textId, dir: "auto", text: p.quote ? `“${p.text}”` : p.text }),
+    // a story keeps its own direction; a proposal's wording is the brief's language
+    h("p", { class: "text", id: textId, dir: p.quote ? "auto" : null, text: p.quote ? `“${p.text}”` : p.text }),
     h("p", { class: "evidence", text: evidenceLine(p.evidence) }),
     h(
       "div",
@@ -106,6 +107,9 @@ function evidenceLine(evidence) {
   const parts = [];
   if (evidence.n !== undefined) parts.push(t("ws.evidence_n", { n: evidence.n }));
   for (const g of evidence.groups || []) parts.push(t("ws.evidence_group", { label: g.label, n: g.n }));
+  const numbers = evidence.numbers || {};
+  if (numbers.votes) parts.push(counted("ws.evidence_votes", numbers.votes));
+  if (numbers.written_by > 1) parts.push(counted("ws.evidence_written_by", numbers.written_by));
   if (questions) parts.push(t("ws.evidence_questions", { questions }));
   return parts.join(" · ");
 }
@@ -137,7 +141,7 @@ function insightCard(insight, place, count) {
     card.append(
       h("p", { class: "field" },
         h("label", { for: `i-${id}-text`, text: t("ws.wording") }),
-        h("textarea", { id: `i-${id}-text`, rows: 3, dir: "auto", "data-key": `${id}:text`, text: insight.text })),
+        h("textarea", { id: `i-${id}-text`, rows: 3, "data-key": `${id}:text`, text: insight.text })),
     );
   }
   if (discarded) card.append(h("p", { class: "hint", text: t("ws.discarded") }));
