@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 
 from . import insights
 from .api import _session, read_json
-from .errors import UnknownProposal
+from .errors import UnknownInsight, UnknownProposal
 from .models import BriefDetails, EditInsightRequest, NewInsightRequest, parse_model
 from .sections import SECTIONS, TAGS
 from .store import Insight, NewInsight, SessionInfo
@@ -83,17 +83,27 @@ async def _taken(request: Request, info: SessionInfo, origin: str, status: str) 
     )
 
 
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _insight_id(request: Request) -> int:
+    insight_id = int(request.path_params["insight_id"])
+    if insight_id > _LARGEST_ID:
+        raise UnknownInsight(f"this session has no insight {str(insight_id)[:24]}")
+    return insight_id
+
+
 async def edit_insight(request: Request) -> JSONResponse:
     info = await _session(request)
     body = parse_model(EditInsightRequest, await read_json(request))
     changes = {name: getattr(body, name) for name in body.model_fields_set}
-    insight_id = int(request.path_params["insight_id"])
+    insight_id = _insight_id(request)
     edited = await request.state.store.edit_insight(info.id, insight_id, changes)
     return JSONResponse(insight_json(edited))
 
 
 async def insight_history(request: Request) -> JSONResponse:
     info = await _session(request)
-    insight_id = int(request.path_params["insight_id"])
+    insight_id = _insight_id(request)
     history = await request.state.store.insight_history(info.id, insight_id)
     return JSONResponse({"insight": insight_id, "history": [asdict(h) for h in history]})

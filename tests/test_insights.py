@@ -260,6 +260,8 @@ async def test_curation_keeps_history_and_pinned_stories_keep_their_words(
             bad = await org.http.post(url, json=body)
             assert bad.status_code == 422 and field in bad.json()["error"]["message"], bad.text
         assert (await org.http.patch(f"{url}/999999", json={"text": "x"})).status_code == 404
+        huge = await org.http.get(f"{url}/{10**30}/history")
+        assert huge.status_code == 404 and huge.json()["error"]["code"] == "unknown_insight"
         assert (await org.http.patch(one, json={"position": -1})).status_code == 422
         assert len((await workspace(org, session["id"]))["insights"]) == len(stored)
 
