@@ -377,5 +377,5 @@ async def export_results(request: Request) -> Response:
     rows = await request.state.store.export_rows(info.id)
     # The workbook's summary shows the numbers the presenter screen shows, from the store
     results = await request.state.store.results(info.id) if fmt == "xlsx" else None
-    insights = [asdict(i) for i in await request.state.store.insights(info.id)]
+    insights = [asdict(i) for i in (await workspace.gather(request.state.store, info)).insights]
     return await export.respond(info, rows, fmt, results, insights)

@@ -10,6 +10,7 @@ import io
 import json
 from typing import Any
 
+import httpx2
 import openpyxl
 
 from .client import Organizer, Phone
@@ -524,3 +525,57 @@ async def test_the_same_story_from_several_people_is_offered_once(server: Runnin
             ("Other words here", 1),
             ("Same words", 2),
         ]
+
+
+async def test_an_insight_naming_a_group_withheld_later_keeps_its_numbers_out_of_the_brief(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        session = await run_session(server, org)
+        sid = session["id"]
+        url = f"/api/sessions/{sid}/insights"
+        taken = await org.http.post(url, json={"origin": "gap:do.ask-open-questions"})
+        assert taken.status_code == 201 and "Learner" in taken.json()["text"]
+        brief = (await org.http.get(f"/api/sessions/{sid}/brief?format=json")).json()
+        alignment = next(s for s in brief["sections"] if s["id"] == "alignment")
+        assert "Learner" in alignment["insights"][0]["text"]
+
+        # learners and leaders are 3 each: a minimum of 4 withholds them both
+        raised = await org.http.post(f"/api/sessions/{sid}/settings", json={"min_group": 4})
+        assert raised.status_code == 200, raised.text
+        brief = (await org.http.get(f"/api/sessions/{sid}/brief?format=json")).json()
+        alignment = next(s for s in brief["sections"] if s["id"] == "alignment")
+        assert alignment["insights"][0]["text"].startswith("Withheld: a group this insight")
+        assert alignment["insights"][0]["evidence"] == {}
+        for fmt in ("md", "html"):
+            text = (await org.http.get(f"/api/sessions/{sid}/brief?format={fmt}")).text
+            assert "Learner 1.67" not in text and "Withheld: a group this insight" in text
+        exported = (await org.http.get(f"/api/sessions/{sid}/export?format=json")).json()
+        assert "Learner" not in json.dumps(exported["insights"])
+        assert not [p for p in (await workspace(org, sid))["proposals"] if p["kind"] == "gap"]
+
+
+async def test_the_workspace_api_is_the_presenters_only(server: RunningServer) -> None:
+    async with Organizer(server) as org:
+        mine = await org.create(questions=QUESTIONS)
+        other = await org.create(questions=QUESTIONS)
+    base = f"/api/sessions/{mine['id']}"
+    calls = [
+        ("GET", f"{base}/insights", None),
+        ("POST", f"{base}/insights", {"section": "problem", "text": "x"}),
+        ("PATCH", f"{base}/insights/1", {"text": "x"}),
+        ("GET", f"{base}/insights/1/history", None),
+        ("GET", f"{base}/brief/details", None),
+        ("PUT", f"{base}/brief/details", {}),
+    ]
+    async with httpx2.AsyncClient(base_url=server.url) as anonymous:
+        for method, path, body in calls:
+            r = await anonymous.request(method, path, json=body)
+            assert r.status_code == 401, (method, path, r.text)
+        wrong_key = {"Authorization": f"Bearer {other['presenter_key']}"}
+        for method, path, body in calls:
+            r = await anonymous.request(method, path, json=body, headers=wrong_key)
+            assert r.status_code == 403, (method, path, r.text)
+        own_key = {"Authorization": f"Bearer {mine['presenter_key']}"}
+        r = await anonymous.get(f"{base}/insights", headers=own_key)
+        assert r.status_code == 200, r.text
