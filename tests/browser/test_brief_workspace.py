@@ -76,11 +76,14 @@ async def test_a_facilitator_curates_insights_and_sees_the_brief_change(
     await page.screenshot(path="/tmp/ins/workspace-laptop.png", full_page=False)
     assert js_errors.errors == []
 
-    checked = await signed_in(browser, js_errors, server, **LAPTOP, bypass_csp=True)  # for axe
-    await open_workspace(checked, server, session["id"])
-    await checked.locator(".insight").first.get_by_role("button", name="History").click()
-    await expect(checked.locator(".insight .history li")).to_have_count(2)
-    assert await axe_violations(checked) == []
+    for scheme in ("light", "dark"):
+        checked = await signed_in(  # bypass_csp: for axe's script
+            browser, js_errors, server, **LAPTOP, color_scheme=scheme, bypass_csp=True
+        )
+        await open_workspace(checked, server, session["id"])
+        await checked.locator(".insight").first.get_by_role("button", name="History").click()
+        await expect(checked.locator(".insight .history li")).to_have_count(2)
+        assert await axe_violations(checked) == [], scheme
 
 
 async def test_the_workspace_works_on_a_phone_with_the_preview_below(
