@@ -61,7 +61,9 @@ function render() {
   renderInsights();
   if (focused) {
     const again = document.querySelector(`[data-key="${CSS.escape(focused)}"]`);
-    (again || $("insights-title")).focus();
+    // a Move up that reached the top is disabled: stay on the same card
+    const near = again && again.disabled ? again.closest(".insight").querySelector("button:not([disabled])") : again;
+    (near || $("insights-title")).focus();
   }
 }
 

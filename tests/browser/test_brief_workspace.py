@@ -101,6 +101,19 @@ async def test_the_workspace_works_on_a_phone_with_the_preview_below(
     await expect(page.locator("#console-status")).to_have_text("Added to the brief.")
     preview = page.frame_locator("#preview")
     await expect(preview.locator(".not-training")).to_contain_text("Environment: process")
+    # with the keyboard alone: the second barrier moves up and keeps the focus on its card
+    await own.get_by_label("Insight").fill("Second barrier")
+    await own.get_by_role("button", name="Add to the brief").click()
+    await expect(page.locator(".insight")).to_have_count(2)
+    await page.locator(".insight").nth(1).get_by_role("button", name="Move up").focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#console-status")).to_have_text("Moved.")
+    await expect(page.locator(".insight").first.get_by_label("Wording")).to_have_value(
+        "Second barrier"
+    )
+    focused = page.locator(".insight").first.locator(":focus")
+    await expect(focused).to_have_count(1)
+    await expect(preview.locator(".insights li").first).to_contain_text("Second barrier")
     edit = page.locator(".workspace-edit").bounding_box()
     frame = page.locator("#preview").bounding_box()
     first, second = await edit, await frame
