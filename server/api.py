@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import auth, brief, export, rooms, segments
+from . import auth, brief, export, rooms, segments, workspace
 from .errors import (
     InvalidRequest,
     NotFound,
@@ -339,13 +340,8 @@ async def brief_document(request: Request) -> Response:
     """`GET /api/sessions/{id}/brief?format=md|json`: the performance brief so far."""
     info = await _session(request)
     fmt = _format(request, BRIEF_FORMATS)
-    store = request.state.store
-    results = await store.results(info.id)
-    segment = brief.segment_of(info)
-    split = None
-    if segment is not None:
-        split = segments.split_json(segment, await store.segment_results(info.id, segment.id))
-    document = brief.build(info, results, split)
+    found = await workspace.gather(request.state.store, info)
+    document = brief.build(info, found.results, found.split, found.details, found.insights)
     if fmt == "json":
         return JSONResponse(document.json())
     labels = brief.statement_labels(info)
@@ -387,4 +383,5 @@ async def export_results(request: Request) -> Response:
     rows = await request.state.store.export_rows(info.id)
     # The workbook's summary shows the numbers the presenter screen shows, from the store
     results = await request.state.store.results(info.id) if fmt == "xlsx" else None
-    return await export.respond(info, rows, fmt, results)
+    insights = [asdict(i) for i in (await workspace.gather(request.state.store, info)).insights]
+    return await export.respond(info, rows, fmt, results, insights)

@@ -190,6 +190,27 @@ class SessionHasAnswers(TrifectaError):
     status, code = 409, "session_has_answers"
 
 
+# -- the brief's insights --------------------------------------------------------------
+class UnknownInsight(TrifectaError):
+    status, code = 404, "unknown_insight"
+
+
+class UnknownProposal(TrifectaError):
+    status, code = 404, "unknown_proposal"
+
+
+class ProposalDecided(TrifectaError):
+    """A proposal is accepted or discarded once; after that its insight is edited."""
+
+    status, code = 409, "proposal_decided"
+
+
+class QuoteIsVerbatim(TrifectaError):
+    """A pinned story is quoted as it was written: its words never change."""
+
+    status, code = 409, "quote_is_verbatim"
+
+
 ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     TrifectaError,
     MalformedJson,
@@ -228,4 +249,8 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     QuestionNotOpen,
     SessionEnded,
     SessionHasAnswers,
+    UnknownInsight,
+    UnknownProposal,
+    ProposalDecided,
+    QuoteIsVerbatim,
 )

@@ -32,6 +32,9 @@ _MODELS: list[type[BaseModel]] = [
     m.SessionResponse,
     m.SessionSummaryOut,
     m.TemplateOut,
+    m.BriefDetails,
+    m.NewInsightRequest,
+    m.EditInsightRequest,
 ]
 _REF = "#/components/schemas/{model}"
 
@@ -285,6 +288,53 @@ def spec() -> dict[str, Any]:
                         *sid,
                         _format_param("md", "json", "html"),
                     ],
+                )
+            },
+            "/api/sessions/{session_id}/brief/details": {
+                "get": _op(
+                    "The brief's header, success KPI and sign-off",
+                    {"200": _json({"type": "object"})},
+                    security=presenter,
+                    params=sid,
+                ),
+                "put": _op(
+                    "Replace the brief's header, success KPI and sign-off",
+                    {"200": _json({"type": "object"})},
+                    body=m.BriefDetails,
+                    security=presenter,
+                    params=sid,
+                ),
+            },
+            "/api/sessions/{session_id}/insights": {
+                "get": _op(
+                    "The proposals not yet decided, and the stored insights",
+                    {"200": _json({"type": "object"})},
+                    security=presenter,
+                    params=sid,
+                ),
+                "post": _op(
+                    "Accept or discard a proposal by its origin, or write an insight",
+                    {"201": _json({"type": "object"}, "Created")},
+                    body=m.NewInsightRequest,
+                    security=presenter,
+                    params=sid,
+                ),
+            },
+            "/api/sessions/{session_id}/insights/{insight_id}": {
+                "patch": _op(
+                    "Change an insight's wording, section, tag, place or status",
+                    {"200": _json({"type": "object"})},
+                    body=m.EditInsightRequest,
+                    security=presenter,
+                    params=[*sid, _path("insight_id", "^[0-9]{1,18}$")],
+                )
+            },
+            "/api/sessions/{session_id}/insights/{insight_id}/history": {
+                "get": _op(
+                    "An insight's changes, oldest first",
+                    {"200": _json({"type": "object"})},
+                    security=presenter,
+                    params=[*sid, _path("insight_id", "^[0-9]{1,18}$")],
                 )
             },
             "/api/sessions/{session_id}/export": {

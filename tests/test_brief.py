@@ -92,7 +92,8 @@ async def test_the_brief_stands_on_recounted_numbers_and_hides_small_groups(
 
         md = (await org.http.get(f"{url}?format=md")).text
         headings = [line[3:] for line in md.splitlines() if line.startswith("## ")]
-        assert headings == [sections[sid]["title"] for sid in SECTIONS]
+        # the sections in their fixed order, then the sign-off
+        assert headings == [*(sections[sid]["title"] for sid in SECTIONS), "Sign-off"]
         assert "<script>" not in md and "&lt;script&gt;" in md  # quoted, never markup
         assert "\\*\\*not bold\\*\\*" in md and "\\[a link\\]" in md
         assert "- **L&amp;D** (n = 1): withheld, too few people to show" in md
@@ -111,7 +112,7 @@ async def test_the_brief_as_a_printable_page_escapes_stories_and_draws_its_chart
         page = r.text
         assert "<script>alert" not in page and "&lt;script&gt;alert" in page
         headings = re.findall(r'<h2 id="s-([a-z]+)">', page)
-        assert headings == list(SECTIONS)
+        assert headings == [*SECTIONS, "signoff"]
         assert '<svg class="bars"' in page  # the audience's shares, drawn by the server
         assert "withheld, too few people to show" in page
         assert "@page" in (await org.http.get("/static/css/brief.css")).text

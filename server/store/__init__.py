@@ -124,6 +124,44 @@ class ExportRow:
     hidden: bool
 
 
+@dataclass(frozen=True, slots=True)
+class NewInsight:
+    """An insight on its way to the store: a proposal taken (its origin and evidence) or
+    the facilitator's own words."""
+
+    section: str
+    text: str
+    tag: str | None = None
+    origin: str | None = None
+    evidence: dict[str, Any] | None = None
+    quote: bool = False  # a pinned story: its text is kept verbatim
+    status: str = "accepted"  # accepted | discarded
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    id: int
+    section: str
+    text: str
+    tag: str | None
+    origin: str | None
+    evidence: dict[str, Any]
+    quote: bool
+    status: str
+    position: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class InsightChange:
+    """One line of an insight's history: what changed (field -> [before, after]), when."""
+
+    at: str
+    action: str  # created | edited | moved | discarded | restored
+    changes: dict[str, list[Any]]
+
+
 class Store(Protocol):
     """Durable state. Every write returns only after its transaction committed."""
 
@@ -224,6 +262,32 @@ class Store(Protocol):
         self, session_id: str, segment_id: str, only: Collection[str] = ()
     ) -> SegmentSplit:
         """Every question's results per answer to the segment question `segment_id`."""
+
+    async def brief_details(self, session_id: str) -> tuple[dict[str, Any], str | None]:
+        """The brief's header, KPI and sign-off as last saved ({} when never), and when."""
+
+    async def save_brief_details(self, session_id: str, details: dict[str, Any]) -> str:
+        """Replace the brief's details; returns when they were saved."""
+
+    async def insights(self, session_id: str) -> list[Insight]:
+        """Every insight of the session, accepted and discarded, in section order and
+        then by position."""
+
+    async def add_insight(self, session_id: str, new: NewInsight) -> Insight:
+        """Store an insight at the end of its section, with its first history line, in one
+        transaction. ProposalDecided when an insight with the same origin exists;
+        InvalidRequest for a tag its section does not take."""
+
+    async def edit_insight(
+        self, session_id: str, insight_id: int, changes: dict[str, Any]
+    ) -> Insight:
+        """Apply changes (text, section, tag, position in its section, status) and write
+        what changed to its history, in one transaction. UnknownInsight, QuoteIsVerbatim
+        (a pinned story's words), InvalidRequest (a tag its section does not take). A
+        section changed without a tag drops a tag the new section does not take."""
+
+    async def insight_history(self, session_id: str, insight_id: int) -> list[InsightChange]:
+        """The insight's changes, oldest first; UnknownInsight when there is none."""
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]: ...
     async def export_rows(self, session_id: str) -> list[ExportRow]: ...

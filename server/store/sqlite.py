@@ -42,7 +42,10 @@ from . import (
     Answer,
     CreatedSession,
     ExportRow,
+    Insight,
+    InsightChange,
     Moderation,
+    NewInsight,
     Outcome,
     Posted,
     QuestionState,
@@ -52,6 +55,7 @@ from . import (
     SessionInfo,
     SessionSummary,
     Settle,
+    curation,
 )
 from .codec import decode_question, encode_question
 from .migrate import upgrade
@@ -383,6 +387,36 @@ class SqliteStore:
                 for group, members in groups.items()
             },
         )
+
+    # -- the brief's workspace (server/store/curation.py) -----------------------------------
+    async def brief_details(self, session_id: str) -> tuple[dict[str, Any], str | None]:
+        found: tuple[dict[str, Any], str | None] = await self._read(
+            lambda c: curation.read_details(c, session_id)
+        )
+        return found
+
+    async def save_brief_details(self, session_id: str, details: dict[str, Any]) -> str:
+        return str(await self._write("save_details", (session_id, details)))
+
+    async def insights(self, session_id: str) -> list[Insight]:
+        found: list[Insight] = await self._read(lambda c: curation.read_insights(c, session_id))
+        return found
+
+    async def add_insight(self, session_id: str, new: NewInsight) -> Insight:
+        added: Insight = await self._write("add_insight", (session_id, new))
+        return added
+
+    async def edit_insight(
+        self, session_id: str, insight_id: int, changes: dict[str, Any]
+    ) -> Insight:
+        edited: Insight = await self._write("edit_insight", (session_id, insight_id, changes))
+        return edited
+
+    async def insight_history(self, session_id: str, insight_id: int) -> list[InsightChange]:
+        found: list[InsightChange] = await self._read(
+            lambda c: curation.read_history(c, session_id, insight_id)
+        )
+        return found
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]:
         """A participant's current answers; for Q&A, their own posts and votes."""
@@ -932,6 +966,7 @@ def _replace_questions(
 
 def _delete_session(conn: Connection, session_id: str) -> None:
     """Children before parents, as the foreign keys require."""
+    curation.delete_all(conn, session_id)
     for table in (qa_votes, qa_items, answers, responses, participants, questions):
         conn.execute(delete(table).where(table.c.session_id == session_id))
     if conn.execute(delete(sessions).where(sessions.c.id == session_id)).rowcount == 0:
@@ -1045,4 +1080,5 @@ _OPERATIONS: dict[str, Any] = {
     "save_template": _save_template,
     "control": _control,
     "moderate": _moderate,
+    **curation.OPERATIONS,
 }
