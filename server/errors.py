@@ -190,6 +190,18 @@ class SessionHasAnswers(TrifectaError):
     status, code = 409, "session_has_answers"
 
 
+class InterviewSession(TrifectaError):
+    """An interview has no phones: its facilitator records each respondent's answers."""
+
+    status, code = 409, "interview_session"
+
+
+class NotAnInterview(TrifectaError):
+    """Respondents are recorded in interview sessions only; the others have phones."""
+
+    status, code = 409, "not_an_interview"
+
+
 ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     TrifectaError,
     MalformedJson,
@@ -228,4 +240,6 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     QuestionNotOpen,
     SessionEnded,
     SessionHasAnswers,
+    InterviewSession,
+    NotAnInterview,
 )

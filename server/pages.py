@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from . import auth, i18n, rooms
 from .api import read_body
-from .errors import Forbidden, InvalidRequest, RateLimited, TrifectaError
+from .errors import Forbidden, InterviewSession, InvalidRequest, RateLimited, TrifectaError
 from .kinds import form_value, item_rules
 from .models import AnswerRequest, parse_answer
 from .reactions import REACTION_EMOJI
@@ -81,16 +81,19 @@ async def start(request: Request) -> Response:
     try:
         if await rooms.find_live_session(request, code):
             return RedirectResponse(f"/j/{code}", status_code=303)
-    except RateLimited as e:
-        return _too_many_misses(request, code, e)
+    except (RateLimited, InterviewSession) as e:
+        return _refused_code(request, code, e)
     return await _no_live_session(request, code)
 
 
-def _too_many_misses(request: Request, code: str, problem: RateLimited) -> Response:
+def _refused_code(request: Request, code: str, problem: RateLimited | InterviewSession) -> Response:
+    """The start page saying why the code opens nothing: too many wrong codes were tried,
+    or it is an interview's (nobody joins those)."""
+    wait = problem.retry_after if isinstance(problem, RateLimited) else None
     return render(
         request,
         "start.html",
-        {"code": code, "problem": "rate_limited", "wait": problem.retry_after},
+        {"code": code, "problem": problem.code, "wait": wait},
         status=problem.status,
         headers=problem.headers(),
     )
@@ -113,8 +116,8 @@ async def _live_session_or_page(request: Request) -> tuple[str, str | Response]:
     code = rooms.clean_code(request.path_params["code"])
     try:
         found = await rooms.find_live_session(request, code)
-    except RateLimited as e:
-        return code, _too_many_misses(request, code, e)
+    except (RateLimited, InterviewSession) as e:
+        return code, _refused_code(request, code, e)
     return code, found if found is not None else await _no_live_session(request, code)
 
 
