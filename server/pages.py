@@ -24,6 +24,7 @@ from .kinds import form_value, item_rules
 from .models import AnswerRequest, parse_answer
 from .reactions import REACTION_EMOJI
 from .store import SessionInfo
+from .surveys import is_interview
 from .views import join_url, phone_questions, phone_result_ids, phone_results
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -287,7 +288,9 @@ async def _presenter_page(request: Request, template: str) -> Response:
         template,
         {
             "session": info,
-            "ended": info.state == "ended",  # an ended session's code joins nobody: not shown
+            # the code and QR are not shown where they join nobody: an ended session, an
+            # interview (the facilitator types its answers)
+            "ended": info.state == "ended" or is_interview(info.mode),
             "join_url": join_url(base, info.code),
             "join_host": display_host(base),
             "spaced_code": spaced_code(info.code),

@@ -5,6 +5,7 @@ joins an interview by code, and a respondent's label never leaves the console.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections import Counter
@@ -12,6 +13,11 @@ from typing import Any
 
 import httpx2
 import pytest
+from websockets.asyncio.client import connect
+
+from server.config import ROOT
+from server.errors import TemplateError
+from server.surveys import load_surveys, parse_template
 
 from .client import Organizer, Phone
 from .conftest import RunningServer
@@ -203,6 +209,12 @@ async def test_nobody_joins_an_interview_by_its_code(server: RunningServer) -> N
         assert "interview" in page.text and "Which group" not in page.text
         start = await phone.http.get(f"/join?code={code}")
         assert start.status_code == 409
+        for view in ("present", "screen"):  # neither shows a code that joins nobody
+            page = (await org.http.get(f"/{view}/{it.session['id']}")).text
+            assert "qr.svg" not in page and code not in page
+        async with connect(f"{server.ws_url}/ws/session/{code}") as ws:
+            refusal = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert (refusal["type"], refusal["code"]) == ("error", "interview_session")
         await phone.close()
         summary = next(
             s for s in (await org.http.get("/api/sessions")).json() if s["id"] == it.session["id"]
@@ -287,3 +299,14 @@ async def test_labels_never_reach_exports_the_brief_or_the_screen(server: Runnin
             assert "Secret name" not in text
         exported = (await org.http.get(f"/api/sessions/{sid}/export?format=json")).json()
         assert "Secret name" not in json.dumps(exported)
+
+
+def test_stakeholder_discovery_ships_as_an_interview_and_a_bad_mode_is_refused() -> None:
+    surveys, _ = load_surveys(ROOT / "session_templates")
+    discovery = surveys["stakeholder-discovery"]
+    assert discovery.mode == "interview"
+    assert any(q.segment for q in discovery.questions)  # the role of each respondent
+    bad = 'id = "x"\ntitle = "X"\nmode = "phone_call"\n'
+    bad += '[[questions]]\nkind = "open_text"\nprompt = "?"'
+    with pytest.raises(TemplateError, match="mode"):
+        parse_template("x.toml", bad)
