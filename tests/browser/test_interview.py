@@ -91,6 +91,11 @@ async def test_two_respondents_are_recorded_and_their_answers_counted(
     checked = await signed_in(browser, js_errors, server, bypass_csp=True)
     await checked.goto(page.url)
     await expect(question(checked, "clear").locator('input[value="2"]')).to_be_checked()
+    await expect(checked.locator('[data-responses="story"]')).to_have_text("1 response")
+    # the story fades in: axe would measure its contrast halfway
+    await checked.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
+    )
     assert await axe_violations(checked) == []
     await checked.screenshot(path="/tmp/interview-laptop.png", full_page=True)
     # the one refused answer is the only error the pages logged (the browser logs a 422)
@@ -109,4 +114,21 @@ async def test_the_workspace_works_on_a_small_phone(
     assert width <= 360, "the page scrolls sideways"
     assert await axe_violations(page) == []
     await page.screenshot(path="/tmp/interview-phone.png", full_page=True)
+    assert js_errors.errors == []
+
+
+async def test_the_stakeholder_discovery_template_opens_its_workspace(
+    browser: Browser, js_errors: ErrorWatch, server: RunningServer
+) -> None:
+    page = await signed_in(browser, js_errors, server)
+    card = page.locator('.template[data-template="stakeholder-discovery"]')
+    await expect(card.locator(".meta")).to_contain_text("interview")
+    await card.get_by_role("button", name="Start session").click()
+    await expect(page.locator("#interview-title")).to_have_text("Interviews")
+    await expect(page.locator("#console-status")).to_contain_text("Interview created")
+    await add_respondent(page, "Head of customer service", "Business partner or leader")
+    problem = question(page, "problem")
+    await problem.locator("textarea").fill("Renewals dropped 8% since the new pricing")
+    await problem.get_by_role("button", name="Send answer").click()
+    await expect(problem.locator(".saved-state")).to_have_text("Saved.")
     assert js_errors.errors == []
