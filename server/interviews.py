@@ -24,6 +24,7 @@ from .errors import (
     InvalidRequest,
     NotAnInterview,
     NotFound,
+    QuestionLocked,
     SessionEnded,
     UnknownSession,
 )
@@ -95,6 +96,10 @@ async def add_respondent(request: Request) -> JSONResponse:
         if segment is None:
             raise InvalidRequest("role: this session has no segment question to give it to")
         validate_value(segment, body.role)
+        if info.question_states[segment.id].state == "locked":  # refused before, not after
+            raise QuestionLocked(
+                f"role: the segment question {segment.id!r} is locked; open it to record roles"
+            )
     store, desk = request.state.store, request.state.desk
     respondent_id = await store.add_respondent(info.id, label)
     if body.role is not None and segment is not None:

@@ -133,6 +133,26 @@ async def test_a_bad_respondent_is_refused_and_nothing_is_stored(
         assert summary["participants"] == 0
 
 
+async def test_a_locked_question_refuses_a_respondent_as_it_refuses_a_phone(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        it = await interview(org)
+        rid = await it.added("Dana")
+        await org.control(it.session["id"], "lock", "story")
+        r = await it.answer(rid, "story", "too late")
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "question_locked")
+        await org.control(it.session["id"], "lock", "group")
+        r = await it.add("Sam", "leader")
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "question_locked")
+        assert [x["label"] for x in (await it.http.get(it.url)).json()] == ["Dana"]
+        await org.control(it.session["id"], "end")
+        r = await it.add("Kim")
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "session_ended")
+        r = await it.answer(rid, "clear", {"the-goal-is-clear": 3})
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "session_ended")
+
+
 async def test_eighty_emoji_are_eighty_characters(server: RunningServer) -> None:
     async with Organizer(server) as org:
         it = await interview(org)
