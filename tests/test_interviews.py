@@ -217,6 +217,26 @@ async def test_the_latest_answer_wins_and_a_repeat_is_a_duplicate(server: Runnin
         assert listed == [{"id": rid, "label": "Dana", "answered": 2}]
 
 
+async def test_the_facilitators_live_view_updates_as_answers_are_typed(
+    server: RunningServer,
+) -> None:
+    async with Organizer(server) as org:
+        it = await interview(org)
+        url = f"{server.ws_url}/ws/present/{it.session['id']}"
+        key = {"Authorization": f"Bearer {it.session['presenter_key']}"}
+        async with connect(url, additional_headers=key) as presenter:
+            first = json.loads(await asyncio.wait_for(presenter.recv(), 10))
+            assert first["type"] == "results"
+            rid = await it.added("Dana", "leader")
+            assert (await it.answer(rid, "causes", ["tools"])).status_code == 201
+            counts: dict[str, int] = {}
+            while counts.get("tools") != 1:  # each message carries full results: wait for it
+                message = json.loads(await asyncio.wait_for(presenter.recv(), 10))
+                for q in message.get("questions", []) if message["type"] == "results" else []:
+                    if q["id"] == "causes":
+                        counts = q["result"]["counts"]
+
+
 async def test_nobody_joins_an_interview_by_its_code(server: RunningServer) -> None:
     async with Organizer(server) as org:
         it = await interview(org)
