@@ -9,7 +9,9 @@ from typing import Any
 
 from playwright.async_api import Browser, Page, expect
 
-from ..client import Organizer
+from server.kinds import KINDS
+
+from ..client import SIMPLE_QUESTIONS, Organizer
 from ..conftest import RunningServer
 from ..test_interviews import QUESTIONS
 from .conftest import ErrorWatch, axe_violations
@@ -131,4 +133,23 @@ async def test_the_stakeholder_discovery_template_opens_its_workspace(
     await problem.locator("textarea").fill("Renewals dropped 8% since the new pricing")
     await problem.get_by_role("button", name="Send answer").click()
     await expect(problem.locator(".saved-state")).to_have_text("Saved.")
+    assert js_errors.errors == []
+
+
+async def test_every_kind_is_drawn_with_the_phones_inputs(
+    browser: Browser, js_errors: ErrorWatch, server: RunningServer
+) -> None:
+    async with Organizer(server) as org:
+        session = await org.create(mode="interview", questions=SIMPLE_QUESTIONS)
+    page = await signed_in(browser, js_errors, server, bypass_csp=True)
+    await page.goto(f"{server.url}/console/sessions/{session['id']}")
+    await add_respondent(page, "Every kind", "Learner")
+    await expect(page.locator(".interview-question")).to_have_count(len(SIMPLE_QUESTIONS))
+    answerable = page.locator(".interview-question form")
+    await expect(answerable).to_have_count(len(SIMPLE_QUESTIONS) - 1)  # all but the Q&A
+    nps = page.locator(f'.interview-question[data-question="q{list(KINDS).index("nps") + 1}"]')
+    await nps.locator('input[value="9"]').focus()
+    await page.keyboard.press("Space")  # keyboard only; a score is sent when chosen
+    await expect(nps.locator(".saved-state")).to_have_text("Saved.")
+    assert await axe_violations(page) == []
     assert js_errors.errors == []
