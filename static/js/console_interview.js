@@ -32,6 +32,7 @@ async function start() {
   const remembered = store.get(pickedKey, null);
   const known = respondents.find((r) => r.id === remembered) || respondents[respondents.length - 1];
   await pick(known ? known.id : null);
+  $("interview").dataset.ready = "true";
 }
 
 async function loadRespondents() {
@@ -45,13 +46,15 @@ async function loadRespondents() {
 
 async function pick(id) {
   current = id;
-  answers = {};
-  states = {};
+  let stored = {};
   if (id !== null) {
     store.set(pickedKey, id);
     picker.value = String(id);
-    answers = (await request("GET", `${url}/${id}/answers`)).answers;
+    stored = (await request("GET", `${url}/${id}/answers`)).answers;
   }
+  if (current !== id) return; // another respondent was picked while these loaded
+  answers = stored;
+  states = {};
   renderQuestions();
 }
 
@@ -63,6 +66,7 @@ picker.addEventListener("change", async () => {
 $("add-respondent").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
+  await ready; // the page's first load must not pick someone else after this
   const labelField = $("respondent-label");
   const role = $("respondent-role");
   const payload = { label: labelField.value };
@@ -150,4 +154,4 @@ function showState(questionId, key, message, line = $(`state-${questionId}`)) {
   line.textContent = message ? `${t(key)} ${message}` : t(key);
 }
 
-start();
+const ready = start();

@@ -30,6 +30,7 @@ def question(page: Page, question_id: str) -> Any:
 
 
 async def add_respondent(page: Page, label: str, role: str) -> None:
+    await expect(page.locator("#interview")).to_have_attribute("data-ready", "true")
     await page.get_by_label("Who are you talking to?").fill(label)
     await page.get_by_label("Their group in the trifecta").select_option(label=role)
     await page.get_by_label("Who are you talking to?").press("Enter")  # the keyboard's way
