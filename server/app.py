@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import api, api_insights, console, openapi, pages, sockets
+from . import api, api_insights, console, interviews, openapi, pages, sockets
 from .answering import AnswerDesk
 from .auth import new_token
 from .broker import open_broker
@@ -63,6 +63,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{sid}/insights/{{insight_id:int}}/history", api_insights.insight_history),
         Route(f"{sid}/responses", api.answer, methods=["POST"]),
         Route(f"{sid}/export", api.export_results),
+        *interviews.routes(),
         Route("/api/join/{code}", api.join, methods=["POST"]),
         WebSocketRoute("/ws/session/{code}", sockets.participant_socket),
         WebSocketRoute("/ws/present/{session_id}", sockets.presenter_socket),

@@ -211,6 +211,18 @@ class QuoteIsVerbatim(TrifectaError):
     status, code = 409, "quote_is_verbatim"
 
 
+class InterviewSession(TrifectaError):
+    """An interview has no phones: its facilitator records each respondent's answers."""
+
+    status, code = 409, "interview_session"
+
+
+class NotAnInterview(TrifectaError):
+    """Respondents are recorded in interview sessions only; the others have phones."""
+
+    status, code = 409, "not_an_interview"
+
+
 ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     TrifectaError,
     MalformedJson,
@@ -253,4 +265,6 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     UnknownProposal,
     ProposalDecided,
     QuoteIsVerbatim,
+    InterviewSession,
+    NotAnInterview,
 )

@@ -196,6 +196,32 @@ class AnswerMessage(AnswerRequest):
     type: Literal["answer"]
 
 
+LABEL_LIMIT = 80  # characters (grapheme clusters) of a respondent's label
+
+
+class RespondentRequest(_Model):
+    """A person interviewed: a label the facilitator recognises (a name, a role, "Sponsor
+    1"), and their group in the trifecta, an option id of the session's segment question."""
+
+    label: Annotated[str, Field(min_length=1, max_length=4 * LABEL_LIMIT)] = Field(
+        description=f"1 to {LABEL_LIMIT} characters after trimming; shown in the console only"
+    )
+    role: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
+        default=None,
+        description="an option id of the session's segment question: stored as this "
+        "respondent's answer to it, so results split by it",
+    )
+
+
+class RespondentAnswerRequest(_Model):
+    """One of a respondent's answers, typed by the facilitator: the value as a phone sends
+    it (see `POST /api/sessions/{id}/responses`)."""
+
+    client_id: UUID
+    question: QuestionId
+    value: Any = Field(json_schema_extra={"description": _by_kind("value_doc")})
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerInput:
     """A parsed answer: `id` is a canonical lowercase UUID, `value` is not checked yet."""
@@ -230,6 +256,16 @@ class JoinResponse(_Model):
 class AnswerResponse(_Model):
     status: Literal["accepted", "duplicate"]
     item: str | None = Field(default=None, description="a Q&A post's item id")
+
+
+class RespondentOut(_Model):
+    id: int
+    label: str
+    answered: int = Field(description="questions this respondent has an answer to")
+
+
+class RespondentAnswersResponse(_Model):
+    answers: dict[str, Any] = Field(description="question id -> the respondent's latest answer")
 
 
 _SETTINGS = ("profanity_filter", "min_group")
@@ -569,6 +605,22 @@ def _is_plain(model: type[AnswerRequest], data: dict[str, Any]) -> bool:
         and type(data["question"]) is str
         and 0 < len(data["question"]) <= 64
     )
+
+
+def parse_respondent_answer(data: Any) -> AnswerInput:
+    """A respondent's answer, with the phone's own error code for a bad `client_id`."""
+    if isinstance(data, dict) and "client_id" in data:
+        try:
+            UUID(data["client_id"]) if isinstance(data["client_id"], str) else None
+        except ValueError:
+            data = {**data, "client_id": None}
+        if not isinstance(data["client_id"], str):
+            raise InvalidAnswerId(
+                "'client_id' must be a UUID chosen by the client, "
+                "e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+            )
+    checked = parse_model(RespondentAnswerRequest, data)
+    return AnswerInput(str(checked.client_id), checked.question, checked.value)
 
 
 def parse_answer(model: type[AnswerRequest], data: Any) -> AnswerInput:

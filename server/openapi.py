@@ -21,6 +21,10 @@ _MODELS: list[type[BaseModel]] = [
     m.ModerationRequest,
     m.SettingsRequest,
     m.AnswerRequest,
+    m.RespondentRequest,
+    m.RespondentAnswerRequest,
+    m.RespondentOut,
+    m.RespondentAnswersResponse,
     m.ErrorResponse,
     m.CreatedSessionResponse,
     m.JoinResponse,
@@ -105,6 +109,7 @@ def spec() -> dict[str, Any]:
             "schema": {"type": "string", "maxLength": 64},
         },
     ]
+    respondent_params = [*sid, _path("respondent_id", "^[0-9]{1,18}$")]
     export_params = [
         *sid,
         _format_param("csv", "xlsx", "json"),
@@ -269,6 +274,40 @@ def spec() -> dict[str, Any]:
                     security=participant,
                     params=sid,
                 )
+            },
+            "/api/sessions/{session_id}/respondents": {
+                "get": _op(
+                    "An interview's respondents, with how many questions each has answered",
+                    {"200": _json({"type": "array", "items": _ref(m.RespondentOut)})},
+                    security=presenter,
+                    params=sid,
+                ),
+                "post": _op(
+                    "Record a respondent of an interview session (their role is their answer "
+                    "to the segment question)",
+                    {"201": _json(_ref(m.RespondentOut), "Created")},
+                    body=m.RespondentRequest,
+                    security=presenter,
+                    params=sid,
+                ),
+            },
+            "/api/sessions/{session_id}/respondents/{respondent_id}/answers": {
+                "get": _op(
+                    "A respondent's current answers",
+                    {"200": _json(_ref(m.RespondentAnswersResponse))},
+                    security=presenter,
+                    params=respondent_params,
+                ),
+                "post": _op(
+                    "Record a respondent's answer, validated and stored as a phone's is",
+                    {
+                        "201": _json(_ref(m.AnswerResponse), "Accepted"),
+                        "200": _json(_ref(m.AnswerResponse), "Duplicate"),
+                    },
+                    body=m.RespondentAnswerRequest,
+                    security=presenter,
+                    params=respondent_params,
+                ),
             },
             "/api/sessions/{session_id}/brief": {
                 "get": _op(

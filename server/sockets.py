@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from . import auth, rooms
 from .answering import AnswerDesk, Reply
 from .errors import (
+    InterviewSession,
     MalformedJson,
     PayloadTooLarge,
     RateLimited,
@@ -103,6 +104,9 @@ async def participant_socket(ws: WebSocket) -> None:
         session_id = await rooms.find_live_session(ws, rooms.clean_code(ws.path_params["code"]))
     except RateLimited as e:
         await _refuse(ws, e, CLOSE_RATE_LIMITED)
+        return
+    except InterviewSession as e:
+        await _refuse(ws, e, CLOSE_NOT_FOUND)
         return
     if session_id is None:
         await _refuse(ws, UnknownSession("no live session has this code"), CLOSE_NOT_FOUND)

@@ -20,7 +20,9 @@ __all__ = [
     "QuestionList",
     "Reveal",
     "Survey",
+    "is_interview",
     "load_surveys",
+    "opens_every_question",
     "parse_template",
     "slugify",
     "survey_from_data",
@@ -29,7 +31,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["presenter", "self_paced"]
+# presenter: one question at a time, led from the screen; self_paced: a survey, every
+# question open; interview: no phones, the facilitator records each respondent's answers
+Mode = Literal["presenter", "self_paced", "interview"]
 # When the screen shows a question's results: while voting, or once revealed or locked (the
 # default: early answers on the screen would anchor the room's later ones)
 Reveal = Literal["live", "on_reveal"]
@@ -60,6 +64,17 @@ class Survey:
     questions: tuple[Question, ...]
     reveal: Reveal = "on_reveal"
     saved: bool = False  # written or imported in the console, kept in the database
+
+
+def opens_every_question(mode: str) -> bool:
+    """Whether a session of this mode opens all its questions from the start (a survey, an
+    interview), rather than one at a time as the presenter moves on."""
+    return mode in ("self_paced", "interview")
+
+
+def is_interview(mode: str) -> bool:
+    """An interview has no phones: nobody joins by code, the facilitator types the answers."""
+    return mode == "interview"
 
 
 # -- templates on disk --------------------------------------------------------------------

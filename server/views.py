@@ -8,6 +8,7 @@ from typing import Any
 from .kinds import Question, item_rules, public_result, question_json
 from .segments import splittable
 from .store import QuestionState, ResultMap, SessionInfo
+from .surveys import is_interview
 
 
 def join_url(base_url: str, code: str) -> str:
@@ -68,7 +69,10 @@ def _split_json(q: Question, state: QuestionState, can_split: set[str]) -> dict[
 
 def phone_questions(info: SessionInfo) -> tuple[Question, ...]:
     """The questions a phone sees: in presenter mode only the current one, so nobody reads
-    ahead of the facilitator; in a self-paced survey all of them."""
+    ahead of the facilitator; in a self-paced survey all of them; in an interview none
+    (nobody joins one: the facilitator records the answers)."""
+    if is_interview(info.mode):
+        return ()
     if info.mode == "presenter":
         return tuple(q for q in info.questions if q.id == info.current_question)
     return info.questions

@@ -109,6 +109,16 @@ class SessionSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Respondent:
+    """A person interviewed in an interview session, as the facilitator named them, with how
+    many questions they have an answer to. Their label never leaves the console."""
+
+    id: int
+    label: str
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
 class CreatedSession:
     id: str
     code: str
@@ -240,6 +250,16 @@ class Store(Protocol):
         """The participant id of this token in this session, created on first join."""
 
     async def participant(self, session_id: str, token_hash: str) -> int | None: ...
+
+    async def add_respondent(self, session_id: str, label: str) -> int:
+        """A new participant of an interview session, named by the facilitator; it has no
+        token anyone holds, so no phone can ever answer as it. UnknownSession without one."""
+
+    async def respondents(self, session_id: str) -> list[Respondent]:
+        """The session's named participants (interview respondents), in the order added."""
+
+    async def live_interview_by_code(self, code: str) -> str | None:
+        """The live interview session with this code (which no phone may join), or None."""
 
     async def record_answer(self, answer: Answer) -> Outcome:
         """Store or replace the answer; return after COMMIT. A repeated id is DUPLICATE.

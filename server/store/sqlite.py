@@ -38,6 +38,7 @@ from ..errors import (
 )
 from ..kinds import ItemRules, JsonValue, Question, StoredAnswer, item_rules, tally
 from ..kinds.base import unique
+from ..surveys import is_interview, opens_every_question
 from . import (
     Answer,
     CreatedSession,
@@ -50,6 +51,7 @@ from . import (
     Posted,
     QuestionState,
     Recorded,
+    Respondent,
     ResultMap,
     SegmentSplit,
     SessionInfo,
@@ -235,9 +237,19 @@ class SqliteStore:
         )
 
     async def live_session_by_code(self, code: str) -> str | None:
-        query = select(sessions.c.id).where(sessions.c.code == code, sessions.c.state == "live")
-        found: str | None = await self._read(lambda c: c.execute(query).scalar())
-        return found
+        found = await self._live_by_code(code)
+        return found[0] if found is not None and not is_interview(found[1]) else None
+
+    async def live_interview_by_code(self, code: str) -> str | None:
+        found = await self._live_by_code(code)
+        return found[0] if found is not None and is_interview(found[1]) else None
+
+    async def _live_by_code(self, code: str) -> tuple[str, str] | None:
+        query = select(sessions.c.id, sessions.c.mode).where(
+            sessions.c.code == code, sessions.c.state == "live"
+        )
+        row = await self._read(lambda c: c.execute(query).first())
+        return (row.id, row.mode) if row is not None else None
 
     async def ended_session_joined(self, code: str, token_hash: str) -> bool:
         query = (
@@ -321,6 +333,24 @@ class SqliteStore:
         )
         found: int | None = await self._read(lambda c: c.execute(query).scalar())
         return found
+
+    async def add_respondent(self, session_id: str, label: str) -> int:
+        respondent_id: int = await self._write("add_respondent", (session_id, label))
+        return respondent_id
+
+    async def respondents(self, session_id: str) -> list[Respondent]:
+        answered = (
+            select(func.count())
+            .where(answers.c.participant_id == participants.c.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(participants.c.id, participants.c.label, answered)
+            .where(participants.c.session_id == session_id, participants.c.label.is_not(None))
+            .order_by(participants.c.id)
+        )
+        rows = await self._read(lambda c: c.execute(query).all())
+        return [Respondent(int(i), str(label), int(n)) for i, label, n in rows]
 
     # -- answers and results ----------------------------------------------------------------
     async def record_answer(self, answer: Answer) -> Outcome:
@@ -872,6 +902,23 @@ def _join(conn: Connection, session_id: str, token_hash: str) -> int:
     )
 
 
+def _add_respondent(conn: Connection, session_id: str, label: str) -> int:
+    """A participant whose token hash no token can have (hashes are hex, this has a colon):
+    only the facilitator, through the respondent API, answers as it."""
+    if conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first() is None:
+        raise UnknownSession(f"there is no session {session_id!r}")
+    found = conn.execute(
+        participants.insert().returning(participants.c.id),
+        {
+            "session_id": session_id,
+            "token_hash": f"respondent:{secrets.token_hex(16)}",
+            "joined_at": now(),
+            "label": label,
+        },
+    )
+    return int(found.scalar_one())
+
+
 def _new_code(conn: Connection) -> str:
     for attempt in range(60):
         digits = 6 if attempt < 20 else 7 if attempt < 40 else 8
@@ -916,7 +963,7 @@ def _create_session(
 def _insert_questions(
     conn: Connection, session_id: str, mode: str, reveal: str, qs: tuple[Question, ...]
 ) -> None:
-    initial = "open" if mode == "self_paced" else "pending"
+    initial = "open" if opens_every_question(mode) else "pending"
     conn.execute(
         questions.insert(),
         [
@@ -1074,6 +1121,7 @@ _OPERATIONS: dict[str, Any] = {
     "min_group": _min_group,
     "setting": _setting,
     "join": _join,
+    "add_respondent": _add_respondent,
     "create_session": _create_session,
     "replace_questions": _replace_questions,
     "delete_session": _delete_session,
