@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import auth, brief, brief_render, export, rooms, segments
+from . import auth, brief, brief_render, export, rooms, segments, workspace
 from .errors import (
     InvalidRequest,
     NotFound,
@@ -76,14 +77,18 @@ def _format(request: Request, formats: tuple[str, ...]) -> str:
 
 
 async def health(request: Request) -> JSONResponse:
+    """503 only when the store is down. Without the broker a worker still takes and stores
+    answers (its live views heal when the broker is back), so it is "degraded" with a 200:
+    a load balancer that pulled every worker out when Redis died would lose the answers."""
     store_ok = await request.state.store.is_healthy()
     broker_ok = await request.state.broker.is_healthy()
+    status = "unavailable" if not store_ok else "ok" if broker_ok else "degraded"
     body = {
-        "status": "ok" if store_ok and broker_ok else "unavailable",
+        "status": status,
         "store": "ok" if store_ok else "unavailable",
         "broker": "ok" if broker_ok else "unavailable",
     }
-    return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+    return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
 
 
 # -- templates --------------------------------------------------------------------------
@@ -282,6 +287,8 @@ async def control(request: Request) -> JSONResponse:
     info = await _session(request)
     body = parse_model(ControlRequest, await read_json(request))
     hub = request.state.hub
+    if body.action == "split" and body.question is not None:
+        segments.check_splittable(info, body.question)
     await request.state.store.control(info.id, body.action, body.question, body.seconds)
     await hub.session_changed(info.id, [body.question] if body.question else [])
     updated = await request.state.store.session(info.id)
@@ -335,13 +342,8 @@ async def brief_document(request: Request) -> Response:
     info = await _session(request)
     fmt = _format(request, BRIEF_FORMATS)
     paper = _paper(request)
-    store = request.state.store
-    results = await store.results(info.id)
-    segment = brief.segment_of(info)
-    split = None
-    if segment is not None:
-        split = segments.split_json(segment, await store.segment_results(info.id, segment.id))
-    document = brief.build(info, results, split)
+    found = await workspace.gather(request.state.store, info)
+    document = brief.build(info, found.results, found.split, found.details, found.insights)
     if fmt == "json":
         return JSONResponse(document.json())
     labels = brief.statement_labels(info)
@@ -350,7 +352,7 @@ async def brief_document(request: Request) -> Response:
         return Response(text, media_type="text/markdown; charset=utf-8")
     from .pages import render  # pages imports this module: imported when first used
 
-    drawn = brief_render.draw(info, document, results, labels)
+    drawn = brief_render.draw(info, document, found.results, labels)
     context = {"brief": document, "labels": labels, "charts": drawn, "paper": paper}
     page = render(request, "brief.html", context)
     if fmt == "html":
@@ -405,4 +407,5 @@ async def export_results(request: Request) -> Response:
     rows = await request.state.store.export_rows(info.id)
     # The workbook's summary shows the numbers the presenter screen shows, from the store
     results = await request.state.store.results(info.id) if fmt == "xlsx" else None
-    return await export.respond(info, rows, fmt, results)
+    insights = [asdict(i) for i in (await workspace.gather(request.state.store, info)).insights]
+    return await export.respond(info, rows, fmt, results, insights)

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import api, brief_render, console, openapi, pages, sockets
+from . import api, api_insights, brief_render, console, interviews, openapi, pages, sockets
 from .answering import AnswerDesk
 from .auth import new_token
 from .broker import open_broker
@@ -57,8 +57,13 @@ def routes() -> list[BaseRoute]:
         Route(f"{sid}/settings", api.settings, methods=["POST"]),
         Route(f"{sid}/results", api.results),
         Route(f"{sid}/brief", api.brief_document),
+        Route(f"{sid}/brief/details", api_insights.brief_details, methods=["GET", "PUT"]),
+        Route(f"{sid}/insights", api_insights.insight_list, methods=["GET", "POST"]),
+        Route(f"{sid}/insights/{{insight_id:int}}", api_insights.edit_insight, methods=["PATCH"]),
+        Route(f"{sid}/insights/{{insight_id:int}}/history", api_insights.insight_history),
         Route(f"{sid}/responses", api.answer, methods=["POST"]),
         Route(f"{sid}/export", api.export_results),
+        *interviews.routes(),
         Route("/api/join/{code}", api.join, methods=["POST"]),
         WebSocketRoute("/ws/session/{code}", sockets.participant_socket),
         WebSocketRoute("/ws/present/{session_id}", sockets.presenter_socket),

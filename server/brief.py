@@ -13,12 +13,13 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from . import segments
+from . import brief_curated, segments
 from .export_summary import Table, summary
-from .kinds import ChoiceConfig, Question, answer_parts, item_rules, kind_of, public_result
+from .kinds import Question, answer_parts, item_rules, kind_of, public_result
 from .kinds.open_text import SHEETS_NOTE
+from .readiness import Readiness, assess
 from .sections import SECTIONS
-from .store import ResultMap, SessionInfo
+from .store import Insight, ResultMap, SessionInfo
 
 TITLES = {
     "audience": "Who took part",
@@ -56,7 +57,14 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    readiness: Readiness | None = None  # the readiness section's verdict
     gap: str | None = None  # why the section has no evidence, when it has none
+    # the facilitator's: accepted insights in their order (brief_curated.section_insights);
+    # the KPI (success only); whether `quotes` were picked (pinned) or are the longest
+    insights: list[dict[str, Any]] = field(default_factory=list)
+    kpi: list[tuple[str, str]] = field(default_factory=list)
+    quotes_picked: bool = False
+    note: str | None = None  # e.g. how many barriers training alone will not remove
 
 
 @dataclass
@@ -67,17 +75,50 @@ class Brief:
     participants: int
     min_group: int
     sections: list[Section]
+    header: list[tuple[str, str]] = field(default_factory=list)  # filled-in fields only
+    signoff: list[dict[str, str]] = field(default_factory=list)
 
     def json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def build(info: SessionInfo, results: ResultMap, split: dict[str, Any] | None) -> Brief:
+def build(
+    info: SessionInfo,
+    results: ResultMap,
+    split: dict[str, Any] | None,
+    details: dict[str, Any] | None = None,
+    insights: list[Insight] | None = None,
+) -> Brief:
     """The brief of a session from its results and, when it has a segment question, the
-    split by it (`segments.split_json`)."""
+    split by it (`segments.split_json`); with the facilitator's details (header, KPI,
+    sign-off) and the insights they curated."""
     participants = _participants(split, results)
     sections = [_section(sid, info, results, split) for sid in SECTIONS]
-    return Brief(info.title, info.id, info.created_at, participants, info.min_group, sections)
+    details = details or {}
+    for section in sections:
+        _curate(section, details, insights or [])
+    return Brief(
+        info.title,
+        info.id,
+        info.created_at,
+        participants,
+        info.min_group,
+        sections,
+        brief_curated.header_rows(details),
+        brief_curated.signers(details),
+    )
+
+
+def _curate(section: Section, details: dict[str, Any], insights: list[Insight]) -> None:
+    """The facilitator's part of a section: its insights, pinned stories instead of the
+    longest ones, the KPI in success, the barriers training cannot remove."""
+    section.insights = brief_curated.section_insights(section.id, insights)
+    if any(i["quote"] for i in section.insights):
+        section.quotes, section.quotes_picked = [], True
+    if section.id == "success":
+        section.kpi = brief_curated.kpi_rows(details)
+    if section.id == "barriers":
+        section.note = brief_curated.not_training_note(section.insights)
 
 
 def _participants(split: dict[str, Any] | None, results: ResultMap) -> int:
@@ -95,6 +136,8 @@ def _section(
     section.quotes = _quotes(fed, results)
     if sid == "alignment" and split is not None:
         section.groups = _groups(info, fed, split)
+    if sid == "readiness":
+        section.readiness = assess(fed, results)
     if not fed:
         section.gap = NO_QUESTION
     elif not any(t.responses for t in section.tables):
@@ -117,7 +160,8 @@ def _quotes(fed: list[Question], results: ResultMap) -> list[str]:
         if q.id not in results or not kind_of(q.kind).free_text:
             continue
         shown = public_result(q, results[q.id]["result"])
-        for item in shown.get("items", []) if isinstance(shown, dict) else []:
+        items = shown.get("items", []) if isinstance(shown, dict) else []
+        for item in (i for i in items if isinstance(i, dict) and "text" in i):
             votes = int(item.get("votes", 0)) if item_rules(q) is not None else 0
             found.append((len(item["text"]), votes, item["text"]))
     found.sort(key=lambda f: (-f[0], -f[1]))
@@ -148,13 +192,6 @@ def statement_labels(info: SessionInfo) -> dict[str, str]:
     return {f"{q.id}.{c.id}": c.label for q in info.questions for c in answer_parts(q)}
 
 
-def segment_of(info: SessionInfo) -> Question | None:
-    """The question the brief splits by: the first segment question that is a choice."""
-    return next(
-        (q for q in info.questions if q.segment and isinstance(q.config, ChoiceConfig)), None
-    )
-
-
 # -- Markdown ------------------------------------------------------------------------------
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -175,14 +212,54 @@ def to_markdown(brief: Brief, labels: dict[str, str]) -> str:
         f"Session created {brief.created_at[:10]} · {brief.participants} participants · "
         f"groups under {brief.min_group} people are withheld",
         "",
+        *_md_header(brief),
     ]
     for section in brief.sections:
         lines += _md_section(section, labels)
+    lines += _md_signoff(brief)
     return "\n".join(lines).rstrip() + "\n"
+
+
+# -- Markdown: the facilitator's part (brief_curated) -------------------------------------
+def _md_header(brief: Brief) -> list[str]:
+    if not brief.header:
+        return [f"*{brief_curated.NO_HEADER}*", ""]
+    return [*(f"- **{label}:** {md_text(value)}" for label, value in brief.header), ""]
+
+
+def _md_curated(section: Section) -> list[str]:
+    lines: list[str] = []
+    if section.id == "success":
+        lines += [f"- **{label}:** {md_text(value)}" for label, value in section.kpi]
+        lines += [] if section.kpi else [brief_curated.NO_KPI]
+        lines.append("")
+    stated = [i for i in section.insights if not i["quote"]]
+    for insight in stated:
+        mark = f"**{insight['tag_label']}**: " if insight["tag_label"] else ""
+        flag = " *(not a training fix)*" if insight["not_training"] else ""
+        lines.append(f"- {mark}{md_text(insight['text'])}{flag}")
+    if stated:
+        lines.append("")
+    if section.note:
+        lines += [f"*{section.note}*", ""]
+    for insight in section.insights:
+        if insight["quote"]:
+            lines += ["> " + md_text(insight["text"]).replace("\n", "\n> "), ""]
+    return lines
+
+
+def _md_signoff(brief: Brief) -> list[str]:
+    lines = ["## Sign-off", ""]
+    for s in brief.signoff:
+        who = ", ".join(md_text(part) for part in (s["name"], s["role"]) if part)
+        when = f"signed {s['signed_on']}" if s["signed_on"] else brief_curated.NOT_SIGNED
+        lines.append(f"- **{s['owner']}:** {who + '; ' if who else ''}{when}")
+    return [*lines, ""]
 
 
 def _md_section(section: Section, labels: dict[str, str]) -> list[str]:
     lines = [f"## {section.title}", "", f"*{md_text(section.holds)}*", ""]
+    lines += _md_curated(section)
     if section.gap:
         return [*lines, section.gap, ""]
     for table in section.tables:
@@ -192,9 +269,27 @@ def _md_section(section: Section, labels: dict[str, str]) -> list[str]:
         lines.append(_md_group(group, labels))
     if section.groups:
         lines.append("")
+    if section.readiness is not None:
+        lines += _md_readiness(section.readiness)
+    if section.quotes and section.id == "voices":
+        lines += [f"*{brief_curated.UNCURATED}*", ""]
     for quote in section.quotes:
         lines += ["> " + md_text(quote).replace("\n", "\n> "), ""]
     return lines
+
+
+def _md_readiness(verdict: Readiness) -> list[str]:
+    lines = [f"**Verdict: {verdict.verdict_label}**", ""]
+    for area in verdict.areas:
+        lines.append(f"- {md_text(area.title)}: **{area.state}**")
+        for s in area.statements:
+            mean = NONE if s.mean is None else f"{s.mean:.2f}"
+            mark = "clear" if s.clear else f"open (needs {area.threshold:.2f})"
+            lines.append(f"  - {md_text(s.label)}: mean {mean}, n = {s.n}, {mark}")
+    if verdict.open_points:
+        lines += ["", "Still to answer before design:", ""]
+        lines += [f"- {md_text(point)}" for point in verdict.open_points]
+    return [*lines, ""]
 
 
 def _md_table(table: Table) -> list[str]:

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from . import auth
 from .api import all_templates
+from .api_insights import details_json
 from .kinds import KINDS, question_spec
 from .pages import NO_STORE, render
 from .sections import SECTIONS
@@ -109,6 +110,24 @@ async def session_page(request: Request) -> Response:
     )
 
 
+async def brief_workspace(request: Request) -> Response:
+    """`/console/sessions/{id}/brief`: the brief's details and insights to curate, beside
+    a live preview of the brief itself."""
+    if (refusal := _signed_out(request)) is not None:
+        return refusal
+    found = await _session_and_counts(request)
+    if isinstance(found, Response):
+        return found
+    info, _ = found
+    saved = details_json(*await request.state.store.brief_details(info.id))
+    return render(
+        request,
+        "console_brief.html",
+        {"session": info, "details": saved["details"], "sections": list(SECTIONS)},
+        headers=NO_STORE,
+    )
+
+
 def _editor(request: Request, draft: Any, session: SessionInfo | None = None) -> Response:
     return render(
         request,
@@ -157,4 +176,5 @@ def routes() -> list[BaseRoute]:
         Route("/console/new", new_session),
         Route("/console/sessions/{session_id}", session_page),
         Route("/console/sessions/{session_id}/edit", edit_session),
+        Route("/console/sessions/{session_id}/brief", brief_workspace),
     ]

@@ -196,6 +196,39 @@ class PdfUnavailable(TrifectaError):
     status, code = 503, "pdf_unavailable"
 
 
+# -- the brief's insights --------------------------------------------------------------
+class UnknownInsight(TrifectaError):
+    status, code = 404, "unknown_insight"
+
+
+class UnknownProposal(TrifectaError):
+    status, code = 404, "unknown_proposal"
+
+
+class ProposalDecided(TrifectaError):
+    """A proposal is accepted or discarded once; after that its insight is edited."""
+
+    status, code = 409, "proposal_decided"
+
+
+class QuoteIsVerbatim(TrifectaError):
+    """A pinned story is quoted as it was written: its words never change."""
+
+    status, code = 409, "quote_is_verbatim"
+
+
+class InterviewSession(TrifectaError):
+    """An interview has no phones: its facilitator records each respondent's answers."""
+
+    status, code = 409, "interview_session"
+
+
+class NotAnInterview(TrifectaError):
+    """Respondents are recorded in interview sessions only; the others have phones."""
+
+    status, code = 409, "not_an_interview"
+
+
 ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     TrifectaError,
     MalformedJson,
@@ -235,4 +268,10 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     SessionEnded,
     SessionHasAnswers,
     PdfUnavailable,
+    UnknownInsight,
+    UnknownProposal,
+    ProposalDecided,
+    QuoteIsVerbatim,
+    InterviewSession,
+    NotAnInterview,
 )

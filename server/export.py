@@ -145,7 +145,12 @@ def to_csv(recs: list[dict[str, Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_json(info: SessionInfo, recs: list[dict[str, Any]], exported_at: str) -> bytes:
+def to_json(
+    info: SessionInfo,
+    recs: list[dict[str, Any]],
+    exported_at: str,
+    insights: list[dict[str, Any]] | None = None,
+) -> bytes:
     document = {
         "session": {
             "id": info.id,
@@ -156,12 +161,17 @@ def to_json(info: SessionInfo, recs: list[dict[str, Any]], exported_at: str) -> 
         },
         "exported_at": exported_at,
         "rows": recs,
+        "insights": insights or [],  # curated for the brief, with their evidence
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def to_workbook(
-    info: SessionInfo, recs: list[dict[str, Any]], results: ResultMap, exported_at: str
+    info: SessionInfo,
+    recs: list[dict[str, Any]],
+    results: ResultMap,
+    exported_at: str,
+    insights: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """The XLSX: the summary, one row per participant, and the long records."""
     export = Export(
@@ -171,14 +181,20 @@ def to_workbook(
         summary=summary(info.questions, results),
         columns=COLUMNS,
         records=recs,
+        insights=insights or [],
     )
     return to_xlsx(export)
 
 
 async def respond(
-    info: SessionInfo, rows: list[ExportRow], fmt: str, results: ResultMap | None = None
+    info: SessionInfo,
+    rows: list[ExportRow],
+    fmt: str,
+    results: ResultMap | None = None,
+    insights: list[dict[str, Any]] | None = None,
 ) -> Response:
-    """The export as a download; `results` (the store's) are needed for XLSX's summary."""
+    """The export as a download; `results` (the store's) are needed for XLSX's summary;
+    `insights` (the brief's curated ones) go into the JSON and an XLSX sheet."""
     exported_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     recs = records(info, rows, exported_at)
     if fmt == "csv":
@@ -187,9 +203,9 @@ async def respond(
         if results is None:
             raise ValueError("the XLSX summary needs the session's results")
         # Tables for thousands of answers and the zip: milliseconds the event loop should not spend
-        body = await asyncio.to_thread(to_workbook, info, recs, results, exported_at)
+        body = await asyncio.to_thread(to_workbook, info, recs, results, exported_at, insights)
     else:
-        body = to_json(info, recs, exported_at)
+        body = to_json(info, recs, exported_at, insights)
     name = f"trifecta-{slugify(info.title, 'session')}-{exported_at[:10]}.{fmt}"
     return Response(
         body,

@@ -10,7 +10,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,16 @@ from .export_summary import Table
 from .kinds import Cell
 
 SUMMARY, PARTICIPANTS, ANSWERS = "Summary", "Participants", "Answers"
+INSIGHTS = "Insights"
+# The insights sheet: (heading, key of the stored insight)
+_INSIGHT_COLUMNS = (
+    ("Section", "section"),
+    ("Insight", "text"),
+    ("Type", "tag"),
+    ("Quoted story", "quote"),
+    ("Status", "status"),
+    ("Last changed", "updated_at"),
+)
 MIN_WIDTH, MAX_WIDTH = 6, 50  # characters; longer text wraps within MAX_WIDTH
 _PADDING = 2  # a column a little wider than its longest line reads better
 _WORKBOOK_OPTIONS = {
@@ -53,6 +63,7 @@ class Export:
     summary: list[Table]
     columns: Sequence[str]  # of the long sheet
     records: list[dict[str, Any]]
+    insights: list[dict[str, Any]] = field(default_factory=list)  # as the insights API shows
 
 
 def to_xlsx(export: Export) -> bytes:
@@ -66,6 +77,8 @@ def to_xlsx(export: Export) -> bytes:
     summary = book.add_worksheet(SUMMARY)
     _summary_sheet(summary, formats, export)
     _participants_sheet(book.add_worksheet(PARTICIPANTS), formats, export)
+    if export.insights:
+        _insights_sheet(book.add_worksheet(INSIGHTS), formats, export)
     summary.activate()
     book.close()
     return buffer.getvalue()
@@ -130,6 +143,23 @@ def _participants_sheet(sheet: Any, formats: dict[str, Any], export: Export) -> 
     widths.apply(sheet)
     sheet.freeze_panes(header + 1, 1)  # headings and participant numbers stay in view
     sheet.autofilter(header, 0, header + max(len(table.rows), 1), len(table.headings) - 1)
+
+
+def _insights_sheet(sheet: Any, formats: dict[str, Any], export: Export) -> None:
+    """The curated insights in the brief's order, the discarded ones marked."""
+    header = _title_rows(sheet, formats, export)
+    widths = _Widths()
+    for col, (heading, _) in enumerate(_INSIGHT_COLUMNS):
+        sheet.write_string(header, col, heading, formats["heading"])
+        widths.measure(col, heading, heading=True)
+    for row, insight in enumerate(export.insights, start=header + 1):
+        for col, (_, key) in enumerate(_INSIGHT_COLUMNS):
+            value = insight[key]
+            text = ("yes" if value else "no") if key == "quote" else str(value or "")
+            sheet.write_string(row, col, text, formats["text"])
+            widths.measure(col, text)
+    widths.apply(sheet)
+    sheet.freeze_panes(header + 1, 0)
 
 
 def _answers_sheet(sheet: Any, formats: dict[str, Any], export: Export) -> None:

@@ -7,15 +7,18 @@ reconnects, reads a fresh snapshot from the store."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from . import segments
 from .broker import Broker, Notice
+from .presence import PRESENCE_FLUSH_SECONDS, PRESENCE_HEARTBEAT_SECONDS, Presence
 from .reactions import counts_from_notice
-from .store import Answer, Store
+from .store import Answer, SessionInfo, Store
 from .views import phone_result_ids, phone_results, results_json, session_json
 
 log = logging.getLogger(__name__)
@@ -77,13 +80,15 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 class PresenterFeed:
     """Coalesces changes for one presenter socket: remembers *which* questions changed and
-    sends their full current results on a short timer, with seq growing by one."""
+    sends their full current results on a short timer, with seq growing by one. A question
+    the facilitator split is also sent per segment group ("groups"), while its results
+    may be seen: the same timer, so a burst of answers is one split, not one per answer."""
 
     def __init__(
         self, store: Store, session_id: str, base_url: str, phones: Callable[[], int] = lambda: 0
     ) -> None:
         self.store, self.session_id, self.base_url = store, session_id, base_url
-        self.phones = phones  # phones connected to this worker ("37 of 52 answered")
+        self.phones = phones  # phones connected on every worker ("37 of 52 answered")
         self._changed: set[str] = set()
         self._everything = True
         self._session_changed = True
@@ -91,6 +96,9 @@ class PresenterFeed:
         self._wake = asyncio.Event()
         self._wake.set()
         self.seq = 0
+        # The session as last read: every change of a split, a reveal or min_group comes
+        # with a session change, which reads it again.
+        self._info: SessionInfo | None = None
 
     def mark(self, question_ids: list[str], *, control: bool = False) -> None:
         self._changed.update(question_ids)
@@ -122,27 +130,59 @@ class PresenterFeed:
         )
         self._everything, self._changed, self._session_changed = False, set(), False
         self._reactions = Counter()
+        if session_changed or self._info is None:
+            before, self._info = self._info, await self.store.session(self.session_id)
+            if _has_ended(before, self._info):
+                everything = True  # the review shows every result: split ones per group too
         if everything or changed:
             only = () if everything else changed
             results = await self.store.results(self.session_id, only)
             await self._send(send, {"type": "results", "questions": results_json(results)})
-        if session_changed:
-            info = await self.store.session(self.session_id)
-            if info is not None:
-                await self._send(
-                    send,
-                    {
-                        "type": "session",
-                        "session": session_json(info, self.base_url),
-                        "connected": self.phones(),
-                    },
-                )
+            await self._send_groups(send, everything, changed)
+        if session_changed and self._info is not None:
+            await self._send(
+                send,
+                {
+                    "type": "session",
+                    "session": session_json(self._info, self.base_url),
+                    "connected": self.phones(),
+                },
+            )
         if reactions:
             await self._send(send, {"type": "reactions", "counts": dict(reactions)})
+
+    async def _send_groups(self, send: Send, everything: bool, changed: set[str]) -> None:
+        """The changed questions that are split, per group, before the session message
+        that may have split them; never one whose results the screen would not show."""
+        info = self._info
+        segment = segments.split_segment(info) if info is not None else None
+        if info is None or segment is None:
+            return
+        regrouped = everything or segment.id in changed  # people joined or left a group
+        split = [
+            q.id
+            for q in info.questions
+            if (regrouped or q.id in changed) and _shows_groups(info, q.id)
+        ]
+        if not split:
+            return
+        found = await self.store.segment_results(self.session_id, segment.id, split)
+        questions = [segments.question_groups_json(segment, found, qid) for qid in split]
+        await self._send(send, {"type": "groups", "questions": questions})
 
     async def _send(self, send: Send, message: dict[str, Any]) -> None:
         self.seq += 1
         await send({**message, "seq": self.seq})
+
+
+def _has_ended(before: SessionInfo | None, now: SessionInfo | None) -> bool:
+    return before is not None and now is not None and before.state != now.state == "ended"
+
+
+def _shows_groups(info: SessionInfo, question_id: str) -> bool:
+    """Split, and its results on view: revealed, or the session over (its review)."""
+    state = info.question_states[question_id]
+    return state.split and (state.results_visible or info.state == "ended")
 
 
 class Hub:
@@ -162,6 +202,8 @@ class Hub:
         self._reactions: dict[str, Counter[str]] = defaultdict(Counter)
         self._reactions_wake = asyncio.Event()
         self._replaced_listeners: list[Callable[[str | None], None]] = []
+        self.presence = Presence(local=lambda session_id: len(self._phones.get(session_id, ())))
+        self._presence_wake = asyncio.Event()
 
     # -- registration -----------------------------------------------------------------------
     def add_phone(self, session_id: str, participant_id: int, outlet: Outlet) -> None:
@@ -184,8 +226,14 @@ class Hub:
         self._phones_changed(session_id)
 
     def _phones_changed(self, session_id: str) -> None:
-        """Presenter screens show the count: a fresh session message (coalesced)."""
-        for feed in self._feeds.get(session_id, ()):
+        """Presenter screens show the count, on every worker: this one's at once, the
+        others' when the presence notice reaches them."""
+        self.presence.changed(session_id)
+        self._presence_wake.set()
+        self._count_changed(session_id)
+
+    def _count_changed(self, session_id: str) -> None:
+        for feed in self._feeds.get(session_id, ()):  # a fresh session message (coalesced)
             feed.mark([], control=True)
 
     def add_feed(self, feed: PresenterFeed) -> None:
@@ -198,8 +246,9 @@ class Hub:
             del self._feeds[feed.session_id]
 
     def phones_connected(self, session_id: str) -> int:
-        """Participants with at least one open socket here (two tabs are one phone)."""
-        return len(self._phones.get(session_id, ()))
+        """Participants with at least one open socket, on all workers (two tabs on one
+        worker are one phone; see server/presence.py)."""
+        return self.presence.total(session_id)
 
     def own_answer_saved(self, answer: Answer, *, others_only: bool) -> None:
         """Tell a participant's open tabs the answer one of them (or a form) just saved,
@@ -275,6 +324,7 @@ class Hub:
                 tasks.create_task(self._publish_reactions())
                 tasks.create_task(self._listen())
                 tasks.create_task(self._push_phone_results())
+                tasks.create_task(self._publish_presence())
         finally:
             for timer in self._countdowns.values():
                 timer.cancel()
@@ -307,6 +357,23 @@ class Hub:
             for session_id, counts in pending.items():
                 await self.broker.publish({"session": session_id, "reactions": dict(counts)})
 
+    async def _publish_presence(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_beat = loop.time() + PRESENCE_HEARTBEAT_SECONDS
+        while True:
+            with contextlib.suppress(TimeoutError):
+                left = max(0.0, next_beat - loop.time())
+                await asyncio.wait_for(self._presence_wake.wait(), timeout=left)
+            await asyncio.sleep(PRESENCE_FLUSH_SECONDS)  # let a burst of joins gather
+            self._presence_wake.clear()
+            heartbeat = loop.time() >= next_beat
+            if heartbeat:
+                next_beat = loop.time() + PRESENCE_HEARTBEAT_SECONDS
+            for notice in self.presence.due(set(self._phones), heartbeat=heartbeat):
+                await self.broker.publish(notice)
+            for session_id in self.presence.expire():  # a worker stopped repeating its count
+                self._count_changed(session_id)
+
     async def _listen(self) -> None:
         async for notice in self.broker.listen():
             try:
@@ -315,6 +382,9 @@ class Hub:
                 log.exception("could not dispatch a broker notice")
 
     async def _dispatch(self, notice: Notice) -> None:
+        if notice.get("resync") and isinstance(notice.get("session"), str):
+            await self._resync_session(notice["session"])
+            return
         if notice.get("resync"):
             for listener in self._replaced_listeners:
                 listener(None)
@@ -324,8 +394,14 @@ class Hub:
             for session_id in list(self._phones):
                 await self._push_session(session_id)
                 self._phones_need(session_id, [EVERY_QUESTION])
+            self.presence.everything_changed(set(self._phones))
+            self._presence_wake.set()
             return
         session_id = str(notice.get("session"))
+        if "presence" in notice:
+            if self.presence.heard(session_id, notice["presence"]):
+                self._count_changed(session_id)
+            return
         if "reactions" in notice:
             counts = counts_from_notice(notice["reactions"])
             for feed in self._feeds.get(session_id, ()) if counts else ():
@@ -342,6 +418,16 @@ class Hub:
             if control:
                 await self._push_session(session_id)
             self._phones_need(session_id, [EVERY_QUESTION] if control else question_ids)
+
+    async def _resync_session(self, session_id: str) -> None:
+        """A notice of this session was lost: its views re-read it all from the store."""
+        for listener in self._replaced_listeners:
+            listener(session_id)
+        for feed in self._feeds.get(session_id, ()):
+            feed.mark_all()
+        if session_id in self._phones:
+            await self._push_session(session_id)
+            self._phones_need(session_id, [EVERY_QUESTION])
 
     def _phones_need(self, session_id: str, question_ids: list[str]) -> None:
         self._phone_changes[session_id].update(question_ids)

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import InvalidAnswerId, InvalidRequest, InvalidValue, MalformedJson
-from .kinds import KINDS
+from .kinds import KINDS, is_blank
+from .kinds.base import too_long
+from .sections import BriefSection
 from .surveys import Mode, QuestionList, Reveal, describe_validation_error
 
 QuestionId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -101,7 +112,9 @@ class ImportTemplateRequest(_Model):
     toml: Annotated[str, Field(min_length=1, max_length=TOML_LIMIT)]
 
 
-QuestionAction = Literal["goto", "open", "lock", "show_results", "hide_results", "countdown"]
+QuestionAction = Literal[
+    "goto", "open", "lock", "show_results", "hide_results", "countdown", "split", "unsplit"
+]
 COUNTDOWN_SECONDS = (5, 3600)  # a countdown runs from 5 seconds to an hour
 Seconds = Annotated[
     int, Field(strict=True, ge=COUNTDOWN_SECONDS[0], le=COUNTDOWN_SECONDS[1])
@@ -110,7 +123,9 @@ Seconds = Annotated[
 
 class ControlRequest(_Model):
     """A presenter action. `countdown` opens the question until `seconds` (5..3600) from
-    now, then it locks itself; `open` and `lock` clear a countdown."""
+    now, then it locks itself; `open` and `lock` clear a countdown. `split` shows the
+    question side by side per segment group on the presenter's view and the screen (never
+    on phones) until `unsplit`."""
 
     # The rules of the validators below, for clients and fuzzers reading the schema
     model_config = ConfigDict(
@@ -181,6 +196,32 @@ class AnswerMessage(AnswerRequest):
     type: Literal["answer"]
 
 
+LABEL_LIMIT = 80  # characters (grapheme clusters) of a respondent's label
+
+
+class RespondentRequest(_Model):
+    """A person interviewed: a label the facilitator recognises (a name, a role, "Sponsor
+    1"), and their group in the trifecta, an option id of the session's segment question."""
+
+    label: Annotated[str, Field(min_length=1, max_length=4 * LABEL_LIMIT)] = Field(
+        description=f"1 to {LABEL_LIMIT} characters after trimming; shown in the console only"
+    )
+    role: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
+        default=None,
+        description="an option id of the session's segment question: stored as this "
+        "respondent's answer to it, so results split by it",
+    )
+
+
+class RespondentAnswerRequest(_Model):
+    """One of a respondent's answers, typed by the facilitator: the value as a phone sends
+    it (see `POST /api/sessions/{id}/responses`)."""
+
+    client_id: UUID
+    question: QuestionId
+    value: Any = Field(json_schema_extra={"description": _by_kind("value_doc")})
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerInput:
     """A parsed answer: `id` is a canonical lowercase UUID, `value` is not checked yet."""
@@ -215,6 +256,16 @@ class JoinResponse(_Model):
 class AnswerResponse(_Model):
     status: Literal["accepted", "duplicate"]
     item: str | None = Field(default=None, description="a Q&A post's item id")
+
+
+class RespondentOut(_Model):
+    id: int
+    label: str
+    answered: int = Field(description="questions this respondent has an answer to")
+
+
+class RespondentAnswersResponse(_Model):
+    answers: dict[str, Any] = Field(description="question id -> the respondent's latest answer")
 
 
 _SETTINGS = ("profanity_filter", "min_group")
@@ -257,7 +308,7 @@ class OkResponse(_Model):
 
 
 class HealthResponse(_Model):
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok", "degraded", "unavailable"]  # degraded: the broker is down
     store: Literal["ok", "unavailable"]
     broker: Literal["ok", "unavailable"]
 
@@ -309,6 +360,16 @@ class QuestionOut(BaseModel):
         description="seconds to the deadline when this was sent (0 once it passed): count "
         "down from when the message arrived, not by the device's clock"
     )
+    split: bool = Field(
+        default=False,
+        description="shown side by side per segment group on the presenter's view and the "
+        "screen (presenters only; phones never see the split)",
+    )
+    can_split: bool = Field(
+        default=False,
+        description="the session has a segment question, and this is neither it nor a Q&A "
+        "(presenters only)",
+    )
     options: list[ChoiceOut] | None = None
     statements: list[ChoiceOut] | None = None
 
@@ -346,6 +407,147 @@ class TemplateOut(_Model):
     mode: str
     saved: bool = Field(description="written or imported in the console (else shipped)")
     questions: list[dict[str, Any]]
+
+
+# -- the brief's details and insights -----------------------------------------------------
+def _at_most(limit: int) -> Callable[[str], str]:
+    """A length limit in characters as people see them (grapheme clusters), as the
+    phone's counter and the open-text kinds count them."""
+
+    def check(text: str) -> str:
+        length = too_long(text, limit)
+        if length is not None:
+            raise ValueError(f"at most {limit} characters, got {length}")
+        return text
+
+    return check
+
+
+def _iso_date(text: str) -> str:
+    """An ISO date (YYYY-MM-DD), or empty: not set yet."""
+    if text and not (re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) and _is_date(text)):
+        raise ValueError(f"a date as YYYY-MM-DD (e.g. 2026-11-30), got {text[:16]!r}")
+    return text
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+# the code-point caps stop a huge text before it is split into characters
+Line20 = Annotated[str, Field(max_length=200), AfterValidator(_at_most(20))]
+Line120 = Annotated[str, Field(max_length=1200), AfterValidator(_at_most(120))]
+Line200 = Annotated[str, Field(max_length=2000), AfterValidator(_at_most(200))]
+IsoDate = Annotated[str, Field(max_length=10), AfterValidator(_iso_date)]
+
+
+class _Details(_Model):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class BriefHeader(_Details):
+    """The brief's first lines: what was asked for, by whom, for whom, and when."""
+
+    initiative: Line200 = Field(default="", description="the initiative or request")
+    sponsor: Line120 = Field(default="", description="the business sponsor")
+    ld_partner: Line120 = Field(default="", description="the L&D partner")
+    audience: Line200 = ""
+    date: IsoDate = ""
+    version: Line20 = ""
+
+
+class SuccessKpi(_Details):
+    """What success looks like in numbers."""
+
+    name: Line200 = Field(default="", description="the KPI, e.g. first-contact resolution")
+    owner: Line120 = ""
+    baseline: Line120 = ""
+    target: Line120 = ""
+    target_date: IsoDate = ""
+
+
+class Signer(_Details):
+    """One owner's sign-off: empty until they signed."""
+
+    name: Line120 = ""
+    role: Line120 = ""
+    signed_on: IsoDate = ""
+
+
+class SignOff(_Details):
+    ld: Signer = Field(default_factory=Signer, description="the L&D owner")
+    business: Signer = Field(default_factory=Signer, description="the business owner")
+
+
+class BriefDetails(_Details):
+    """`PUT /api/sessions/{id}/brief/details`: the whole record, every part optional."""
+
+    header: BriefHeader = Field(default_factory=BriefHeader)
+    kpi: SuccessKpi = Field(default_factory=SuccessKpi)
+    signoff: SignOff = Field(default_factory=SignOff)
+
+
+INSIGHT_LENGTH = 1000  # characters of an insight's wording
+
+
+def _not_blank(text: str) -> str:
+    if is_blank(text):
+        raise ValueError("the text is empty")
+    return text
+
+
+InsightText = Annotated[
+    str,
+    Field(min_length=1, max_length=INSIGHT_LENGTH * 10),
+    AfterValidator(_not_blank),
+    AfterValidator(_at_most(INSIGHT_LENGTH)),
+]
+Tag = Annotated[str, Field(min_length=1, max_length=32)]
+InsightStatus = Literal["accepted", "discarded"]
+
+
+class NewInsightRequest(_Model):
+    """Accept (or discard) a proposal by its `origin`, or write an insight of your own
+    with `section` and `text` (and a `tag` where the section has tags)."""
+
+    origin: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    status: InsightStatus = "accepted"
+    section: BriefSection | None = None
+    text: InsightText | None = None
+    tag: Tag | None = None
+
+    @model_validator(mode="after")
+    def _proposal_or_own(self) -> NewInsightRequest:
+        own = self.section is not None or self.text is not None or self.tag is not None
+        if self.origin is not None and own:
+            raise ValueError("give 'origin' to take a proposal, or 'section' and 'text', not both")
+        if self.origin is None and (self.section is None or self.text is None):
+            raise ValueError("give 'origin', or 'section' and 'text' for an insight of your own")
+        return self
+
+
+class EditInsightRequest(_Model):
+    """Change an insight: its wording, section, tag (null clears it), place in its
+    section, or status (discard, restore). At least one."""
+
+    text: InsightText | None = None
+    section: BriefSection | None = None
+    tag: Tag | None = None
+    position: Annotated[int, Field(strict=True, ge=0, le=10_000)] | None = None
+    status: InsightStatus | None = None
+
+    @model_validator(mode="after")
+    def _some_change(self) -> EditInsightRequest:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of 'text', 'section', 'tag', 'position', 'status'")
+        for name in self.model_fields_set - {"tag"}:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name}: may not be null")
+        return self
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -403,6 +605,22 @@ def _is_plain(model: type[AnswerRequest], data: dict[str, Any]) -> bool:
         and type(data["question"]) is str
         and 0 < len(data["question"]) <= 64
     )
+
+
+def parse_respondent_answer(data: Any) -> AnswerInput:
+    """A respondent's answer, with the phone's own error code for a bad `client_id`."""
+    if isinstance(data, dict) and "client_id" in data:
+        try:
+            UUID(data["client_id"]) if isinstance(data["client_id"], str) else None
+        except ValueError:
+            data = {**data, "client_id": None}
+        if not isinstance(data["client_id"], str):
+            raise InvalidAnswerId(
+                "'client_id' must be a UUID chosen by the client, "
+                "e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+            )
+    checked = parse_model(RespondentAnswerRequest, data)
+    return AnswerInput(str(checked.client_id), checked.question, checked.value)
 
 
 def parse_answer(model: type[AnswerRequest], data: Any) -> AnswerInput:

@@ -22,6 +22,10 @@ _MODELS: list[type[BaseModel]] = [
     m.ModerationRequest,
     m.SettingsRequest,
     m.AnswerRequest,
+    m.RespondentRequest,
+    m.RespondentAnswerRequest,
+    m.RespondentOut,
+    m.RespondentAnswersResponse,
     m.ErrorResponse,
     m.CreatedSessionResponse,
     m.JoinResponse,
@@ -33,6 +37,9 @@ _MODELS: list[type[BaseModel]] = [
     m.SessionResponse,
     m.SessionSummaryOut,
     m.TemplateOut,
+    m.BriefDetails,
+    m.NewInsightRequest,
+    m.EditInsightRequest,
 ]
 _REF = "#/components/schemas/{model}"
 
@@ -103,6 +110,7 @@ def spec() -> dict[str, Any]:
             "schema": {"type": "string", "maxLength": 64},
         },
     ]
+    respondent_params = [*sid, _path("respondent_id", "^[0-9]{1,18}$")]
     export_params = [
         *sid,
         _format_param("csv", "xlsx", "json"),
@@ -143,7 +151,7 @@ def spec() -> dict[str, Any]:
                     "Store and broker health",
                     {
                         "200": _json(_ref(m.HealthResponse)),
-                        "503": _json(_ref(m.HealthResponse), "Unavailable"),
+                        "503": _json(_ref(m.HealthResponse), "The store is unavailable"),
                     },
                 )
             },
@@ -268,6 +276,40 @@ def spec() -> dict[str, Any]:
                     params=sid,
                 )
             },
+            "/api/sessions/{session_id}/respondents": {
+                "get": _op(
+                    "An interview's respondents, with how many questions each has answered",
+                    {"200": _json({"type": "array", "items": _ref(m.RespondentOut)})},
+                    security=presenter,
+                    params=sid,
+                ),
+                "post": _op(
+                    "Record a respondent of an interview session (their role is their answer "
+                    "to the segment question)",
+                    {"201": _json(_ref(m.RespondentOut), "Created")},
+                    body=m.RespondentRequest,
+                    security=presenter,
+                    params=sid,
+                ),
+            },
+            "/api/sessions/{session_id}/respondents/{respondent_id}/answers": {
+                "get": _op(
+                    "A respondent's current answers",
+                    {"200": _json(_ref(m.RespondentAnswersResponse))},
+                    security=presenter,
+                    params=respondent_params,
+                ),
+                "post": _op(
+                    "Record a respondent's answer, validated and stored as a phone's is",
+                    {
+                        "201": _json(_ref(m.AnswerResponse), "Accepted"),
+                        "200": _json(_ref(m.AnswerResponse), "Duplicate"),
+                    },
+                    body=m.RespondentAnswerRequest,
+                    security=presenter,
+                    params=respondent_params,
+                ),
+            },
             "/api/sessions/{session_id}/brief": {
                 "get": _op(
                     "The performance brief so far, section by section (Markdown, JSON, the "
@@ -297,6 +339,53 @@ def spec() -> dict[str, Any]:
                             "schema": {"type": "string", "enum": list(PAPERS)},
                         },
                     ],
+                )
+            },
+            "/api/sessions/{session_id}/brief/details": {
+                "get": _op(
+                    "The brief's header, success KPI and sign-off",
+                    {"200": _json({"type": "object"})},
+                    security=presenter,
+                    params=sid,
+                ),
+                "put": _op(
+                    "Replace the brief's header, success KPI and sign-off",
+                    {"200": _json({"type": "object"})},
+                    body=m.BriefDetails,
+                    security=presenter,
+                    params=sid,
+                ),
+            },
+            "/api/sessions/{session_id}/insights": {
+                "get": _op(
+                    "The proposals not yet decided, and the stored insights",
+                    {"200": _json({"type": "object"})},
+                    security=presenter,
+                    params=sid,
+                ),
+                "post": _op(
+                    "Accept or discard a proposal by its origin, or write an insight",
+                    {"201": _json({"type": "object"}, "Created")},
+                    body=m.NewInsightRequest,
+                    security=presenter,
+                    params=sid,
+                ),
+            },
+            "/api/sessions/{session_id}/insights/{insight_id}": {
+                "patch": _op(
+                    "Change an insight's wording, section, tag, place or status",
+                    {"200": _json({"type": "object"})},
+                    body=m.EditInsightRequest,
+                    security=presenter,
+                    params=[*sid, _path("insight_id", "^[0-9]{1,18}$")],
+                )
+            },
+            "/api/sessions/{session_id}/insights/{insight_id}/history": {
+                "get": _op(
+                    "An insight's changes, oldest first",
+                    {"200": _json({"type": "object"})},
+                    security=presenter,
+                    params=[*sid, _path("insight_id", "^[0-9]{1,18}$")],
                 )
             },
             "/api/sessions/{session_id}/export": {

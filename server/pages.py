@@ -19,11 +19,12 @@ from starlette.routing import BaseRoute, Route
 
 from . import auth, i18n, rooms
 from .api import read_body
-from .errors import Forbidden, InvalidRequest, RateLimited, TrifectaError
+from .errors import Forbidden, InterviewSession, InvalidRequest, RateLimited, TrifectaError
 from .kinds import form_value, item_rules
 from .models import AnswerRequest, parse_answer
 from .reactions import REACTION_EMOJI
 from .store import SessionInfo
+from .surveys import is_interview
 from .views import join_url, phone_questions, phone_result_ids, phone_results
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -81,16 +82,19 @@ async def start(request: Request) -> Response:
     try:
         if await rooms.find_live_session(request, code):
             return RedirectResponse(f"/j/{code}", status_code=303)
-    except RateLimited as e:
-        return _too_many_misses(request, code, e)
+    except (RateLimited, InterviewSession) as e:
+        return _refused_code(request, code, e)
     return await _no_live_session(request, code)
 
 
-def _too_many_misses(request: Request, code: str, problem: RateLimited) -> Response:
+def _refused_code(request: Request, code: str, problem: RateLimited | InterviewSession) -> Response:
+    """The start page saying why the code opens nothing: too many wrong codes were tried,
+    or it is an interview's (nobody joins those)."""
+    wait = problem.retry_after if isinstance(problem, RateLimited) else None
     return render(
         request,
         "start.html",
-        {"code": code, "problem": "rate_limited", "wait": problem.retry_after},
+        {"code": code, "problem": problem.code, "wait": wait},
         status=problem.status,
         headers=problem.headers(),
     )
@@ -113,8 +117,8 @@ async def _live_session_or_page(request: Request) -> tuple[str, str | Response]:
     code = rooms.clean_code(request.path_params["code"])
     try:
         found = await rooms.find_live_session(request, code)
-    except RateLimited as e:
-        return code, _too_many_misses(request, code, e)
+    except (RateLimited, InterviewSession) as e:
+        return code, _refused_code(request, code, e)
     return code, found if found is not None else await _no_live_session(request, code)
 
 
@@ -284,7 +288,9 @@ async def _presenter_page(request: Request, template: str) -> Response:
         template,
         {
             "session": info,
-            "ended": info.state == "ended",  # an ended session's code joins nobody: not shown
+            # the code and QR are not shown where they join nobody: an ended session, an
+            # interview (the facilitator types its answers)
+            "ended": info.state == "ended" or is_interview(info.mode),
             "join_url": join_url(base, info.code),
             "join_host": display_host(base),
             "spaced_code": spaced_code(info.code),

@@ -13,7 +13,7 @@ import re
 from starlette.requests import HTTPConnection
 
 from . import auth
-from .errors import RateLimited
+from .errors import InterviewSession, RateLimited
 from .limits import MissLimiter, TokenBuckets, client_key
 from .store import Store
 
@@ -41,7 +41,8 @@ async def find_live_session(conn: HTTPConnection, code: str) -> str | None:
     A client that has missed too often is refused (RateLimited) whatever it asks, so
     the refusal tells nothing about the code; only a phone that already joined the
     session it names gets through, so that a guesser behind a venue's NAT cannot stop
-    that room's phones from reconnecting."""
+    that room's phones from reconnecting. An interview's code is refused (InterviewSession):
+    nobody joins an interview, its facilitator records the answers."""
     doorman: Doorman = conn.state.doorman
     store: Store = conn.state.store
     key = client_key(conn)
@@ -53,6 +54,12 @@ async def find_live_session(conn: HTTPConnection, code: str) -> str | None:
         raise RateLimited(
             f"too many wrong codes from this network; try again in {math.ceil(wait)} s",
             retry_after=math.ceil(wait),
+        )
+    shaped = _CODE_SHAPE.match(code) is not None
+    if found is None and shaped and await store.live_interview_by_code(code) is not None:
+        raise InterviewSession(
+            "this code belongs to an interview: there is nothing to join, the facilitator "
+            "records the answers"
         )
     if found is None:
         doorman.misses.miss(key)

@@ -33,3 +33,37 @@ BriefSection = Literal[
     "readiness",
 ]
 assert get_args(BriefSection) == tuple(SECTIONS), "BriefSection must list SECTIONS in order"
+
+# What an insight may be tagged with, per section (no tag elsewhere). A barrier's type
+# makes the causes that training cannot fix stand out; a measure's Kirkpatrick level
+# says whether it watches reactions, learning, behaviour or business results.
+TAGS: dict[str, dict[str, str]] = {
+    "barriers": {
+        "knowledge": "Knowledge",
+        "skill": "Skill",
+        "motivation": "Motivation",
+        "environment_tools": "Environment: tools",
+        "environment_process": "Environment: process",
+        "environment_feedback": "Environment: feedback",
+    },
+    "measurement": {
+        "level_1": "Level 1: reaction",
+        "level_2": "Level 2: learning",
+        "level_3": "Level 3: behaviour",
+        "level_4": "Level 4: results",
+    },
+}
+# Barriers that training alone does not remove: the brief calls them out
+NOT_TRAINING = frozenset(
+    {"motivation", "environment_tools", "environment_process", "environment_feedback"}
+)
+
+
+def tag_problem(section: str, tag: str | None) -> str | None:
+    """Why `tag` cannot mark an insight of `section`, or None when it can."""
+    allowed = TAGS.get(section, {})
+    if tag is None or tag in allowed:
+        return None
+    if not allowed:
+        return f"tag: the section {section!r} takes no tag, got {tag[:32]!r}"
+    return f"tag: the section {section!r} takes one of {', '.join(allowed)}, got {tag[:32]!r}"

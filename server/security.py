@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from urllib.parse import urlsplit
 
 from starlette.middleware.sessions import SessionMiddleware
@@ -21,6 +22,18 @@ HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
+]
+# The brief's document is shown beside its workspace in the console, in a frame of our
+# own origin; every other page refuses to be framed (clickjacking).
+_FRAMED_BY_US = re.compile(r"^/api/sessions/[^/]+/brief$")
+FRAMED_HEADERS = [
+    (
+        b"content-security-policy",
+        CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'").encode(),
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"SAMEORIGIN"),
 ]
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _WITH_BODY = {"POST", "PUT", "PATCH"}
@@ -84,10 +97,11 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         cacheable = scope["path"].startswith("/static/")
+        framed = _FRAMED_BY_US.match(scope["path"]) is not None
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = list(HEADERS)
+                extra = list(FRAMED_HEADERS if framed else HEADERS)
                 if not cacheable and not any(
                     k.lower() == b"cache-control" for k, _ in message.get("headers", [])
                 ):

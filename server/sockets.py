@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from . import auth, rooms
 from .answering import AnswerDesk, Reply
 from .errors import (
+    InterviewSession,
     MalformedJson,
     PayloadTooLarge,
     RateLimited,
@@ -20,7 +21,7 @@ from .errors import (
     UnknownMessageType,
     UnknownSession,
 )
-from .hub import SEND_QUEUE_LIMIT, Outlet, PresenterFeed
+from .hub import SEND_QUEUE_LIMIT, Hub, Outlet, PresenterFeed
 from .models import AnswerMessage, decode_text, parse_answer, parse_json
 from .reactions import ReactionDesk
 from .store import Answer, Outcome, Posted
@@ -84,6 +85,12 @@ def _message_text(raw: str | bytes) -> str:
     return raw if isinstance(raw, str) else decode_text(raw)
 
 
+def worker_header(hub: Hub) -> list[tuple[bytes, bytes]]:
+    """Which worker holds a socket (a random id per process): for operators reading a
+    proxy's logs, and for tests that need sockets on two workers."""
+    return [(b"x-trifecta-worker", hub.presence.worker.encode())]
+
+
 # -- participants ---------------------------------------------------------------------------
 async def participant_socket(ws: WebSocket) -> None:
     """A phone's socket. One that has not joined gets the state (so that its page joins
@@ -92,11 +99,14 @@ async def participant_socket(ws: WebSocket) -> None:
     if not origin_allowed(ws):
         await ws.close(CLOSE_FORBIDDEN, "origin not allowed")
         return
-    await ws.accept()
+    await ws.accept(headers=worker_header(hub))
     try:
         session_id = await rooms.find_live_session(ws, rooms.clean_code(ws.path_params["code"]))
     except RateLimited as e:
         await _refuse(ws, e, CLOSE_RATE_LIMITED)
+        return
+    except InterviewSession as e:
+        await _refuse(ws, e, CLOSE_NOT_FOUND)
         return
     if session_id is None:
         await _refuse(ws, UnknownSession("no live session has this code"), CLOSE_NOT_FOUND)
@@ -241,7 +251,7 @@ async def presenter_socket(ws: WebSocket) -> None:
     if await store.session(session_id) is None:
         await ws.close(CLOSE_NOT_FOUND, "no such session")
         return
-    await ws.accept()
+    await ws.accept(headers=worker_header(hub))
     outlet = Outlet()
     feed = PresenterFeed(store, session_id, ws.state.settings.base_url)
     hub.add_feed(feed)

@@ -20,7 +20,9 @@ __all__ = [
     "QuestionList",
     "Reveal",
     "Survey",
+    "is_interview",
     "load_surveys",
+    "opens_every_question",
     "parse_template",
     "slugify",
     "survey_from_data",
@@ -29,7 +31,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["presenter", "self_paced"]
+# presenter: one question at a time, led from the screen; self_paced: a survey, every
+# question open; interview: no phones, the facilitator records each respondent's answers
+Mode = Literal["presenter", "self_paced", "interview"]
 # When the screen shows a question's results: while voting, or once revealed or locked (the
 # default: early answers on the screen would anchor the room's later ones)
 Reveal = Literal["live", "on_reveal"]
@@ -60,6 +64,17 @@ class Survey:
     questions: tuple[Question, ...]
     reveal: Reveal = "on_reveal"
     saved: bool = False  # written or imported in the console, kept in the database
+
+
+def opens_every_question(mode: str) -> bool:
+    """Whether a session of this mode opens all its questions from the start (a survey, an
+    interview), rather than one at a time as the presenter moves on."""
+    return mode in ("self_paced", "interview")
+
+
+def is_interview(mode: str) -> bool:
+    """An interview has no phones: nobody joins by code, the facilitator types the answers."""
+    return mode == "interview"
 
 
 # -- templates on disk --------------------------------------------------------------------
@@ -105,8 +120,17 @@ def template_data(survey: Survey) -> dict[str, Any]:
 
 
 def template_toml(survey: Survey) -> str:
-    """The template as a TOML file that `parse_template` reads back to the same template."""
-    return tomli_w.dumps(template_data(survey))
+    """The template as a TOML file that `parse_template` reads back to the same template.
+    TOML has no null: an unset field (a grid axis without end labels) is left out."""
+    return tomli_w.dumps(_without_nulls(template_data(survey)))
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def load_surveys(folder: Path) -> tuple[dict[str, Survey], list[str]]:

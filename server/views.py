@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .kinds import Question, item_rules, public_result, question_json
-from .store import ResultMap, SessionInfo
+from .segments import splittable
+from .store import QuestionState, ResultMap, SessionInfo
+from .surveys import is_interview
 
 
 def join_url(base_url: str, code: str) -> str:
@@ -29,6 +31,7 @@ def session_json(
     the current question, so nobody reads ahead of the facilitator."""
     shown = phone_questions(info) if for_participant else info.questions
     at = now or datetime.now(UTC)
+    can_split = set() if for_participant else splittable(info)
     questions = []
     for q in shown:
         state = info.question_states[q.id]
@@ -40,6 +43,8 @@ def session_json(
                 "results_shared": state.results_shared,
                 "deadline": state.deadline,
                 "seconds_left": seconds_left(state.deadline, at),
+                # phones never see the split (anonymity and focus): presenters only
+                **({} if for_participant else _split_json(q, state, can_split)),
             }
         )
     return {
@@ -58,9 +63,16 @@ def session_json(
     }
 
 
+def _split_json(q: Question, state: QuestionState, can_split: set[str]) -> dict[str, Any]:
+    return {"split": state.split, "can_split": q.id in can_split}
+
+
 def phone_questions(info: SessionInfo) -> tuple[Question, ...]:
     """The questions a phone sees: in presenter mode only the current one, so nobody reads
-    ahead of the facilitator; in a self-paced survey all of them."""
+    ahead of the facilitator; in a self-paced survey all of them; in an interview none
+    (nobody joins one: the facilitator records the answers)."""
+    if is_interview(info.mode):
+        return ()
     if info.mode == "presenter":
         return tuple(q for q in info.questions if q.id == info.current_question)
     return info.questions

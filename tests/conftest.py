@@ -13,8 +13,12 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from .postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,3 +177,15 @@ def redis_server() -> Iterator[RedisServer]:
     running = RedisServer().start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the run, from the OS's binaries in a temporary folder;
+    each test that uses it makes its own database (`fresh_database`)."""
+    from .postgres import PostgresServer, service_root
+
+    with service_root() as root:
+        running = PostgresServer(root).start()
+        yield running
+        running.stop()

@@ -45,3 +45,20 @@ def test_bench_runs_paired_rounds_with_a_presenter_and_writes_its_report(tmp_pat
     for check in report["results_check"]["rounds"]:  # the live screen showed every answer
         assert check["presenter_caught_up"] and check["presenter_messages"] >= 1
     assert "median of 2 rounds" in result.stdout
+
+
+def test_the_fanout_bench_times_answers_across_two_workers(tmp_path: Path) -> None:
+    out = tmp_path / "fanout.json"
+    argv = ["--workers", "1", "2", "--answers", "12", "--gap-ms", "5", "--out", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.fanout", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = json.loads(out.read_text())["runs"]
+    assert [(r["workers"], r["presenter_on_other_worker"]) for r in runs] == [(1, False), (2, True)]
+    for run in runs:
+        assert 0 < run["p50_ms"] <= run["p99_ms"] <= run["max_ms"]

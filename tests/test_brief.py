@@ -92,7 +92,8 @@ async def test_the_brief_stands_on_recounted_numbers_and_hides_small_groups(
 
         md = (await org.http.get(f"{url}?format=md")).text
         headings = [line[3:] for line in md.splitlines() if line.startswith("## ")]
-        assert headings == [sections[sid]["title"] for sid in SECTIONS]
+        # the sections in their fixed order, then the sign-off
+        assert headings == [*(sections[sid]["title"] for sid in SECTIONS), "Sign-off"]
         assert "<script>" not in md and "&lt;script&gt;" in md  # quoted, never markup
         assert "\\*\\*not bold\\*\\*" in md and "\\[a link\\]" in md
         assert "- **L&amp;D** (n = 1): withheld, too few people to show" in md
@@ -111,8 +112,55 @@ async def test_the_brief_as_a_printable_page_escapes_stories_and_draws_its_chart
         page = r.text
         assert "<script>alert" not in page and "&lt;script&gt;alert" in page
         headings = re.findall(r'<h2 id="s-([a-z]+)">', page)
-        assert headings == list(SECTIONS)
+        assert headings == [*SECTIONS, "signoff"]
         assert '<div class="chart chart-bars">' in page  # the audience's shares, drawn
         assert '<div class="chart chart-dots">' in page  # the groups side by side
         assert "withheld, too few people to show" in page
         assert "@page" in (await org.http.get("/static/css/brief.css")).text
+
+
+CHECKLIST = [
+    {
+        "kind": "scale",
+        "id": area,
+        "prompt": f"{area.capitalize()}: how true is this today?",
+        "statements": statements,
+        "min": 1,
+        "max": 4,
+        "brief": "readiness",
+    }
+    for area, statements in {
+        "problem": ["We can name the business problem"],
+        "metrics": ["A business number is tied to this work", "Everyone counts it the same way"],
+    }.items()
+]
+
+
+async def test_the_readiness_verdict_pauses_on_what_is_still_open(server: RunningServer) -> None:
+    """An area is clear when each statement's mean is in the top third of its scale
+    (3.00 on 1..4); one open statement makes the verdict a pause that names it."""
+    async with Organizer(server) as org:
+        session = await org.create(questions=CHECKLIST)
+        ratings = [(4, 4, 2), (3, 4, 3), (3, 3, 3)]  # metric agreement mean 2.67: open
+        for problem, number, counted in ratings:
+            phone = Phone(server)
+            await phone.join(session["code"])
+            await phone.answer_http("problem", {"we-can-name-the-business-problem": problem})
+            value = {
+                "a-business-number-is-tied-to-this-work": number,
+                "everyone-counts-it-the-same-way": counted,
+            }
+            assert (await phone.answer_http("metrics", value)).status_code == 201
+            await phone.close()
+        url = f"/api/sessions/{session['id']}/brief"
+        brief = (await org.http.get(url, params={"format": "json"})).json()
+        verdict = next(s for s in brief["sections"] if s["id"] == "readiness")["readiness"]
+        assert verdict["verdict"] == "pause"
+        assert [a["state"] for a in verdict["areas"]] == ["clear", "open"]
+        assert verdict["open_points"] == ["Everyone counts it the same way"]
+        means = [s["mean"] for a in verdict["areas"] for s in a["statements"]]
+        assert means == [round(10 / 3, 3), round(11 / 3, 3), round(8 / 3, 3)]
+        md = (await org.http.get(url, params={"format": "md"})).text
+        assert "**Verdict: Pause: answer the open points first**" in md
+        page = (await org.http.get(url, params={"format": "html"})).text
+        assert "verdict-pause" in page and "Everyone counts it the same way" in page

@@ -81,16 +81,19 @@ def api(server: RunningServer) -> BaseSchema:
     return schema
 
 
-def live_session(server: RunningServer) -> tuple[dict[str, Any], str]:
-    """A fresh self-paced session and the cookie of a participant who answered it all."""
+def live_session(server: RunningServer, mode: str = "self_paced") -> tuple[dict[str, Any], str]:
+    """A fresh session and the cookie of a participant who answered it all (an interview:
+    one respondent, who answered it all, and no cookie)."""
     auth = {"Authorization": f"Bearer {server.admin_token}"}
     r = httpx2.post(
         f"{server.url}/api/sessions",
         headers=auth,
-        json={"title": "Fuzzed session", "mode": "self_paced", "questions": SIMPLE_QUESTIONS},
+        json={"title": "Fuzzed session", "mode": mode, "questions": SIMPLE_QUESTIONS},
     )
     assert r.status_code == 201, r.text
     created: dict[str, Any] = r.json()
+    if mode == "interview":
+        return {**created, "respondent_id": interviewed(server, created["id"], auth)}, ""
     with httpx2.Client(base_url=server.url) as phone:
         joined = phone.post(f"/api/join/{created['code']}", json={})
         assert joined.status_code == 200, joined.text
@@ -101,6 +104,19 @@ def live_session(server: RunningServer) -> tuple[dict[str, Any], str]:
             )
             assert answered.status_code == 201, answered.text  # results and exports have data
         return created, str(joined.cookies["trifecta_pid"])
+
+
+def interviewed(server: RunningServer, session_id: str, auth: dict[str, str]) -> str:
+    """A respondent of the interview, who answered every question."""
+    url = f"{server.url}/api/sessions/{session_id}/respondents"
+    r = httpx2.post(url, headers=auth, json={"label": "Fuzzed respondent"})
+    assert r.status_code == 201, r.text
+    respondent = str(r.json()["id"])
+    for question, value in zip(QUESTION_IDS, FIRST_VALID, strict=True):
+        body = {"client_id": str(uuid.uuid4()), "question": question, "value": value}
+        answered = httpx2.post(f"{url}/{respondent}/answers", headers=auth, json=body)
+        assert answered.status_code == 201, answered.text
+    return respondent
 
 
 @pytest.mark.parametrize(("path", "method", "caller", "mode"), CASES)
@@ -118,12 +134,12 @@ def test_no_request_gets_a_server_error_or_a_response_outside_the_description(
     if caller != "anonymous":
         headers["Authorization"] = f"Bearer {server.admin_token}"
     if caller == "organizer on a live session":
-        created, cookies["trifecta_pid"] = live_session(server)
-        path_parameters = {
-            name: created[key]
-            for name, key in (("session_id", "id"), ("code", "code"))
-            if f"{{{name}}}" in path
-        }
+        interview = "/respondents" in path
+        created, cookie = live_session(server, "interview" if interview else "self_paced")
+        if cookie:
+            cookies["trifecta_pid"] = cookie
+        names = (("session_id", "id"), ("code", "code"), ("respondent_id", "respondent_id"))
+        path_parameters = {name: created[key] for name, key in names if f"{{{name}}}" in path}
     strategy = api[path][method].as_strategy(mode, path_parameters=path_parameters)
 
     @given(

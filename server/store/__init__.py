@@ -54,6 +54,7 @@ class QuestionState:
     results_visible: bool  # on the presenter's screen
     results_shared: bool = False  # on phones too: only once the facilitator revealed them
     deadline: str | None = None  # when a countdown locks it (ISO UTC), None without one
+    split: bool = False  # presenter and screen show it side by side per segment group
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,16 @@ class SessionSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Respondent:
+    """A person interviewed in an interview session, as the facilitator named them, with how
+    many questions they have an answer to. Their label never leaves the console."""
+
+    id: int
+    label: str
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
 class CreatedSession:
     id: str
     code: str
@@ -121,6 +132,44 @@ class ExportRow:
     value: JsonValue
     answered_at: str
     hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NewInsight:
+    """An insight on its way to the store: a proposal taken (its origin and evidence) or
+    the facilitator's own words."""
+
+    section: str
+    text: str
+    tag: str | None = None
+    origin: str | None = None
+    evidence: dict[str, Any] | None = None
+    quote: bool = False  # a pinned story: its text is kept verbatim
+    status: str = "accepted"  # accepted | discarded
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    id: int
+    section: str
+    text: str
+    tag: str | None
+    origin: str | None
+    evidence: dict[str, Any]
+    quote: bool
+    status: str
+    position: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class InsightChange:
+    """One line of an insight's history: what changed (field -> [before, after]), when."""
+
+    at: str
+    action: str  # created | edited | moved | discarded | restored
+    changes: dict[str, list[Any]]
 
 
 class Store(Protocol):
@@ -180,9 +229,11 @@ class Store(Protocol):
         self, session_id: str, action: str, question_id: str | None, seconds: int | None = None
     ) -> None:
         """Apply a presenter action (goto, open, lock, show_results, hide_results,
-        countdown, end). `countdown` opens the question until `seconds` from now: the
-        deadline is stored, and answers after it are refused as if it were locked. `open`
-        and `lock` clear a countdown; `goto` and the results actions leave it running."""
+        countdown, split, unsplit, end). `countdown` opens the question until `seconds`
+        from now: the deadline is stored, and answers after it are refused as if it were
+        locked. `open` and `lock` clear a countdown; `goto` and the results actions leave
+        it running. `split` shows the question per segment group on the presenter's view
+        and the screen until `unsplit`."""
 
     async def set_profanity_filter(self, session_id: str, on: bool) -> None:
         """Switch the session's language filter on or off (it applies at once, also to
@@ -199,6 +250,16 @@ class Store(Protocol):
         """The participant id of this token in this session, created on first join."""
 
     async def participant(self, session_id: str, token_hash: str) -> int | None: ...
+
+    async def add_respondent(self, session_id: str, label: str) -> int:
+        """A new participant of an interview session, named by the facilitator; it has no
+        token anyone holds, so no phone can ever answer as it. UnknownSession without one."""
+
+    async def respondents(self, session_id: str) -> list[Respondent]:
+        """The session's named participants (interview respondents), in the order added."""
+
+    async def live_interview_by_code(self, code: str) -> str | None:
+        """The live interview session with this code (which no phone may join), or None."""
 
     async def record_answer(self, answer: Answer) -> Outcome:
         """Store or replace the answer; return after COMMIT. A repeated id is DUPLICATE.
@@ -217,8 +278,36 @@ class Store(Protocol):
     async def results(self, session_id: str, only: Collection[str] = ()) -> ResultMap:
         """Full current results, of all questions or only of those named."""
 
-    async def segment_results(self, session_id: str, segment_id: str) -> SegmentSplit:
+    async def segment_results(
+        self, session_id: str, segment_id: str, only: Collection[str] = ()
+    ) -> SegmentSplit:
         """Every question's results per answer to the segment question `segment_id`."""
+
+    async def brief_details(self, session_id: str) -> tuple[dict[str, Any], str | None]:
+        """The brief's header, KPI and sign-off as last saved ({} when never), and when."""
+
+    async def save_brief_details(self, session_id: str, details: dict[str, Any]) -> str:
+        """Replace the brief's details; returns when they were saved."""
+
+    async def insights(self, session_id: str) -> list[Insight]:
+        """Every insight of the session, accepted and discarded, in section order and
+        then by position."""
+
+    async def add_insight(self, session_id: str, new: NewInsight) -> Insight:
+        """Store an insight at the end of its section, with its first history line, in one
+        transaction. ProposalDecided when an insight with the same origin exists;
+        InvalidRequest for a tag its section does not take."""
+
+    async def edit_insight(
+        self, session_id: str, insight_id: int, changes: dict[str, Any]
+    ) -> Insight:
+        """Apply changes (text, section, tag, position in its section, status) and write
+        what changed to its history, in one transaction. UnknownInsight, QuoteIsVerbatim
+        (a pinned story's words), InvalidRequest (a tag its section does not take). A
+        section changed without a tag drops a tag the new section does not take."""
+
+    async def insight_history(self, session_id: str, insight_id: int) -> list[InsightChange]:
+        """The insight's changes, oldest first; UnknownInsight when there is none."""
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]: ...
     async def export_rows(self, session_id: str) -> list[ExportRow]: ...

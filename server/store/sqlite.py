@@ -38,20 +38,26 @@ from ..errors import (
 )
 from ..kinds import ItemRules, JsonValue, Question, StoredAnswer, item_rules, tally
 from ..kinds.base import unique
+from ..surveys import is_interview, opens_every_question
 from . import (
     Answer,
     CreatedSession,
     ExportRow,
+    Insight,
+    InsightChange,
     Moderation,
+    NewInsight,
     Outcome,
     Posted,
     QuestionState,
     Recorded,
+    Respondent,
     ResultMap,
     SegmentSplit,
     SessionInfo,
     SessionSummary,
     Settle,
+    curation,
 )
 from .codec import decode_question, encode_question
 from .migrate import upgrade
@@ -92,7 +98,7 @@ def _question_state(row: Any, reveal: str, at: str) -> QuestionState:
     state = effective_state(row.state, row.deadline, at)
     ran_out = state == "locked" and row.state != "locked"
     visible = bool(row.results_visible) or (ran_out and reveal == "on_reveal")
-    return QuestionState(state, visible, bool(row.results_shared), row.deadline)
+    return QuestionState(state, visible, bool(row.results_shared), row.deadline, bool(row.split))
 
 
 def digest(secret: str) -> str:
@@ -231,9 +237,19 @@ class SqliteStore:
         )
 
     async def live_session_by_code(self, code: str) -> str | None:
-        query = select(sessions.c.id).where(sessions.c.code == code, sessions.c.state == "live")
-        found: str | None = await self._read(lambda c: c.execute(query).scalar())
-        return found
+        found = await self._live_by_code(code)
+        return found[0] if found is not None and not is_interview(found[1]) else None
+
+    async def live_interview_by_code(self, code: str) -> str | None:
+        found = await self._live_by_code(code)
+        return found[0] if found is not None and is_interview(found[1]) else None
+
+    async def _live_by_code(self, code: str) -> tuple[str, str] | None:
+        query = select(sessions.c.id, sessions.c.mode).where(
+            sessions.c.code == code, sessions.c.state == "live"
+        )
+        row = await self._read(lambda c: c.execute(query).first())
+        return (row.id, row.mode) if row is not None else None
 
     async def ended_session_joined(self, code: str, token_hash: str) -> bool:
         query = (
@@ -318,6 +334,24 @@ class SqliteStore:
         found: int | None = await self._read(lambda c: c.execute(query).scalar())
         return found
 
+    async def add_respondent(self, session_id: str, label: str) -> int:
+        respondent_id: int = await self._write("add_respondent", (session_id, label))
+        return respondent_id
+
+    async def respondents(self, session_id: str) -> list[Respondent]:
+        answered = (
+            select(func.count())
+            .where(answers.c.participant_id == participants.c.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(participants.c.id, participants.c.label, answered)
+            .where(participants.c.session_id == session_id, participants.c.label.is_not(None))
+            .order_by(participants.c.id)
+        )
+        rows = await self._read(lambda c: c.execute(query).all())
+        return [Respondent(int(i), str(label), int(n)) for i, label, n in rows]
+
     # -- answers and results ----------------------------------------------------------------
     async def record_answer(self, answer: Answer) -> Outcome:
         recorded: Outcome = await self._write("answer", answer)
@@ -344,23 +378,27 @@ class SqliteStore:
         wanted = [q for q in info.questions if not only or q.id in only]
         return _tally_rows(info, wanted, _read_rows(conn, session_id, wanted))
 
-    async def segment_results(self, session_id: str, segment_id: str) -> SegmentSplit:
+    async def segment_results(
+        self, session_id: str, segment_id: str, only: Collection[str] = ()
+    ) -> SegmentSplit:
         split: SegmentSplit | None = await self._read(
-            lambda c: self._count_groups(c, session_id, segment_id)
+            lambda c: self._count_groups(c, session_id, segment_id, only)
         )
         if split is None:
             raise NotFound(f"no session {session_id!r}")
         return split
 
     def _count_groups(
-        self, conn: Connection, session_id: str, segment_id: str
+        self, conn: Connection, session_id: str, segment_id: str, only: Collection[str]
     ) -> SegmentSplit | None:
-        """Every question's results once per answer to the segment question, for those who
-        did not answer it, and for all: one read, tallied per group."""
+        """Every question's results (or those in `only`) once per answer to the segment
+        question, for those who did not answer it, and for all: one read, tallied per group."""
         info = self._load_session(conn, session_id)
         if info is None:
             return None
-        rows = _read_rows(conn, session_id, list(info.questions))
+        wanted = [q for q in info.questions if not only or q.id in only]
+        segment = [q for q in info.questions if q.id == segment_id and q not in wanted]
+        rows = _read_rows(conn, session_id, wanted + segment)  # the groups come from its rows
         everyone = set(
             conn.execute(
                 select(participants.c.id).where(participants.c.session_id == session_id)
@@ -375,10 +413,40 @@ class SqliteStore:
         return SegmentSplit(
             info.min_group,
             {
-                group: (len(members), _tally_rows(info, list(info.questions), rows, members))
+                group: (len(members), _tally_rows(info, wanted, rows, members))
                 for group, members in groups.items()
             },
         )
+
+    # -- the brief's workspace (server/store/curation.py) -----------------------------------
+    async def brief_details(self, session_id: str) -> tuple[dict[str, Any], str | None]:
+        found: tuple[dict[str, Any], str | None] = await self._read(
+            lambda c: curation.read_details(c, session_id)
+        )
+        return found
+
+    async def save_brief_details(self, session_id: str, details: dict[str, Any]) -> str:
+        return str(await self._write("save_details", (session_id, details)))
+
+    async def insights(self, session_id: str) -> list[Insight]:
+        found: list[Insight] = await self._read(lambda c: curation.read_insights(c, session_id))
+        return found
+
+    async def add_insight(self, session_id: str, new: NewInsight) -> Insight:
+        added: Insight = await self._write("add_insight", (session_id, new))
+        return added
+
+    async def edit_insight(
+        self, session_id: str, insight_id: int, changes: dict[str, Any]
+    ) -> Insight:
+        edited: Insight = await self._write("edit_insight", (session_id, insight_id, changes))
+        return edited
+
+    async def insight_history(self, session_id: str, insight_id: int) -> list[InsightChange]:
+        found: list[InsightChange] = await self._read(
+            lambda c: curation.read_history(c, session_id, insight_id)
+        )
+        return found
 
     async def answers_of(self, session_id: str, participant_id: int) -> dict[str, JsonValue]:
         """A participant's current answers; for Q&A, their own posts and votes."""
@@ -834,6 +902,23 @@ def _join(conn: Connection, session_id: str, token_hash: str) -> int:
     )
 
 
+def _add_respondent(conn: Connection, session_id: str, label: str) -> int:
+    """A participant whose token hash no token can have (hashes are hex, this has a colon):
+    only the facilitator, through the respondent API, answers as it."""
+    if conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first() is None:
+        raise UnknownSession(f"there is no session {session_id!r}")
+    found = conn.execute(
+        participants.insert().returning(participants.c.id),
+        {
+            "session_id": session_id,
+            "token_hash": f"respondent:{secrets.token_hex(16)}",
+            "joined_at": now(),
+            "label": label,
+        },
+    )
+    return int(found.scalar_one())
+
+
 def _new_code(conn: Connection) -> str:
     for attempt in range(60):
         digits = 6 if attempt < 20 else 7 if attempt < 40 else 8
@@ -878,7 +963,7 @@ def _create_session(
 def _insert_questions(
     conn: Connection, session_id: str, mode: str, reveal: str, qs: tuple[Question, ...]
 ) -> None:
-    initial = "open" if mode == "self_paced" else "pending"
+    initial = "open" if opens_every_question(mode) else "pending"
     conn.execute(
         questions.insert(),
         [
@@ -928,6 +1013,7 @@ def _replace_questions(
 
 def _delete_session(conn: Connection, session_id: str) -> None:
     """Children before parents, as the foreign keys require."""
+    curation.delete_all(conn, session_id)
     for table in (qa_votes, qa_items, answers, responses, participants, questions):
         conn.execute(delete(table).where(table.c.session_id == session_id))
     if conn.execute(delete(sessions).where(sessions.c.id == session_id)).rowcount == 0:
@@ -971,6 +1057,8 @@ def _control(
         "lock": {"state": "locked", "deadline": None},
         "show_results": {"results_visible": True, "results_shared": True},
         "hide_results": {"results_visible": False, "results_shared": False},
+        "split": {"split": True},
+        "unsplit": {"split": False},
     }
     if action == "countdown":  # opens the question, also a locked or pending one
         assert seconds is not None
@@ -1033,10 +1121,12 @@ _OPERATIONS: dict[str, Any] = {
     "min_group": _min_group,
     "setting": _setting,
     "join": _join,
+    "add_respondent": _add_respondent,
     "create_session": _create_session,
     "replace_questions": _replace_questions,
     "delete_session": _delete_session,
     "save_template": _save_template,
     "control": _control,
     "moderate": _moderate,
+    **curation.OPERATIONS,
 }

@@ -17,6 +17,11 @@ document.addEventListener("click", async (event) => {
   try {
     if (create) {
       const created = await request("POST", "/api/sessions", { template: create.dataset.create });
+      if (create.dataset.mode === "interview") { // no code to share: straight to its workspace
+        noteForNextPage(t("interview.created"));
+        location.assign(`/console/sessions/${created.id}`);
+        return;
+      }
       noteForNextPage(t("created", { code: created.code }));
     } else {
       await request("POST", `/api/sessions/${end.dataset.end}/control`, { action: "end" });

@@ -24,7 +24,8 @@ reconnecting(socketUrl(body.dataset.wsPath), {
       for (const q of message.questions) results[q.id] = q;
     } else if (message.type === "session") {
       session = message.session;
-      if (Number.isInteger(message.connected)) $("count-connected").textContent = number.format(message.connected);
+      const connected = $("count-connected"); // an interview has no phones, and no such count
+      if (connected && Number.isInteger(message.connected)) connected.textContent = number.format(message.connected);
     } else return;
     render();
   },
@@ -62,8 +63,8 @@ async function refreshParticipants() {
 setInterval(refreshParticipants, REFRESH_MS);
 document.addEventListener("visibilitychange", refreshParticipants);
 
-// -- join link -----------------------------------------------------------------------------
-$("copy-join").addEventListener("click", async () => {
+// -- join link (an interview has none) -------------------------------------------------------
+if ($("copy-join")) $("copy-join").addEventListener("click", async () => {
   const link = $("join-link").href;
   try {
     await navigator.clipboard.writeText(link);
@@ -73,7 +74,7 @@ $("copy-join").addEventListener("click", async () => {
     say(t("link_selected"));
   }
 });
-$("print-join").addEventListener("click", () => window.print());
+if ($("print-join")) $("print-join").addEventListener("click", () => window.print());
 
 // -- manage --------------------------------------------------------------------------------
 async function act(button, work) {

@@ -6,6 +6,7 @@ const KEYS = {
   PageUp: "prev", ArrowLeft: "prev", ArrowUp: "prev", p: "prev", P: "prev",
   b: "blank", B: "blank", ".": "blank", f: "fullscreen", F: "fullscreen",
   l: "lock", L: "lock", h: "results", H: "results", q: "qr", Q: "qr", s: "sort", S: "sort",
+  g: "groups", G: "groups",
   "?": "help", Escape: "escape",
 };
 

@@ -85,6 +85,10 @@ function updateButtons(question) {
   $("end-button").disabled = !live;
   $("qr-button").disabled = !live;
   $("share-button").hidden = true;
+  const groups = $("groups-button");
+  groups.hidden = !question || !question.can_split;
+  groups.disabled = !live;
+  groups.setAttribute("aria-pressed", String(Boolean(question && question.split)));
   if (!question || !live) return;
   lock.textContent = question.state === "open" ? t("lock") : t("open");
   show.textContent = question.results_visible ? t("hide_results") : t("show_results");
@@ -134,6 +138,14 @@ function toggleResults() {
   if (question && !stage.ended) stage.control(question.results_visible ? "hide_results" : "show_results", question.id);
 }
 
+/** The question side by side per segment group, on this view and the screen. */
+function toggleGroups() {
+  const question = stage.shown();
+  if (question && !stage.ended && question.can_split) {
+    stage.control(question.split ? "unsplit" : "split", question.id);
+  }
+}
+
 /** Results the screen shows while voting go to the phones too (show_results shares). */
 function shareResults() {
   const question = stage.shown();
@@ -166,6 +178,7 @@ function toggleFullscreen() {
 
 const actions = {
   next: () => move(1), prev: () => move(-1), lock: toggleLock, results: toggleResults, share: shareResults,
+  groups: toggleGroups,
   sort: () => setView({ sorted: !view.sorted }),
   qr: () => setView({ qr: !view.qr && !stage.ended }),
   blank: () => setView({ blank: !view.blank }),

@@ -13,6 +13,8 @@ const $ = (id) => document.getElementById(id);
 // left out; stories are read aloud from the back row, so they page sooner.
 const TYPE_FLOOR = 0.5;
 const LIST_FLOOR = 0.75;
+// Groups side by side have less room each: their type may get smaller still.
+const GROUPS_FLOOR = 0.4;
 
 let view = { ...INITIAL_VIEW };
 let onView = null; // the question id the pager counts pages of
@@ -58,9 +60,23 @@ function answeredText(responses) {
 
 function fit() {
   const holder = $("results");
+  if (holder.dataset.kind === "groups") { fitGroups(holder); notePage(null); return; }
   const list = holder.querySelector(".stories, .qa-shown");
   if (list) pager.schedule(pager.fit(holder, list, LIST_FLOOR), render);
   else { shrinkToFit(holder, TYPE_FLOOR); notePage(null); }
+}
+
+/** Groups side by side: smaller type first; stories that still do not fit give way, the
+ *  oldest of the longest column first, so each column keeps its newest (never cut). */
+function fitGroups(holder) {
+  const lists = [...holder.querySelectorAll(".stories")].map((list) => [...list.children]);
+  for (const card of lists.flat()) card.hidden = false;
+  while (!shrinkToFit(holder, GROUPS_FLOOR)) {
+    const shown = lists.map((cards) => cards.filter((card) => !card.hidden));
+    const longest = shown.reduce((a, b) => (b.length > a.length ? b : a), []);
+    if (longest.length <= 1) return;
+    longest[longest.length - 1].hidden = true;
+  }
 }
 
 function notePage(page) {
@@ -91,6 +107,10 @@ listenForKeys({
   prev: () => moved(-1),
   lock: () => toggle((q) => (q.state === "open" ? "lock" : "open"), stage.shown()),
   results: () => toggle((q) => (q.results_visible ? "hide_results" : "show_results"), stage.shown()),
+  groups() {
+    const question = stage.shown();
+    if (question && question.can_split) toggle((q) => (q.split ? "unsplit" : "split"), question);
+  },
   blank: () => setView({ blank: !view.blank }),
   qr: () => setView({ qr: !view.qr && !stage.ended }),
   sort: () => setView({ sorted: !view.sorted }),

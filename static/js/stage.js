@@ -4,6 +4,7 @@
 // which go over HTTP. Both pages name their parts with the same ids.
 import { Countdowns, TICK_MS, clockText } from "./countdown.js";
 import { catalog, socketUrl } from "./dom.js";
+import { presentGroups } from "./groups.js";
 import { kindOf } from "./kinds/index.js";
 import { reconnecting } from "./socket.js";
 
@@ -20,6 +21,7 @@ export class Stage {
     this.session = null;
     this.connected = 0; // phones connected to this server right now
     this.results = {}; // question id -> {responses, result}
+    this.groups = {}; // question id -> its result per segment group, while it is split
     this.countdowns = new Countdowns();
     this.review = null; // after the end: the id of the question on view (null: the thank-you)
     this.onChange = onChange;
@@ -42,6 +44,9 @@ export class Stage {
     if (message.type === "results") {
       for (const q of message.questions) this.results[q.id] = q;
       this.onChange();
+    } else if (message.type === "groups") {
+      for (const q of message.questions) this.groups[q.id] = q;
+      this.onChange();
     } else if (message.type === "session") {
       if (Number.isInteger(message.connected)) this.connected = message.connected;
       this.#take(message.session);
@@ -52,6 +57,8 @@ export class Stage {
 
   #take(session) {
     this.session = session;
+    // a split turned off forgets its groups: turned on again, it waits for fresh ones
+    for (const q of session.questions) if (!q.split) delete this.groups[q.id];
     this.countdowns.update(session);
     this.onChange();
   }
@@ -152,7 +159,10 @@ export class Stage {
     $("results-hidden").hidden = visible;
     const holder = $("results");
     holder.hidden = !visible;
-    if (visible) kindOf(question.kind).present(holder, question, this.data(question), { ...this.text, ...options });
+    const split = question.split ? this.groups[question.id] : null;
+    holder.dataset.split = String(Boolean(split));
+    if (visible && split) presentGroups(holder, question, split, { ...this.text, ...options });
+    else if (visible) kindOf(question.kind).present(holder, question, this.data(question), { ...this.text, ...options });
     this.drawCountdown();
     return visible;
   }

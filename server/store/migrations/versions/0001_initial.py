@@ -99,3 +99,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_answers_session_question", "answers", ["session_id", "question_id"])
+
+
+def downgrade() -> None:
+    # children first: the foreign keys point from answers to responses to participants
+    for table in ("answers", "responses", "participants", "questions", "sessions", "meta"):
+        op.drop_table(table)
