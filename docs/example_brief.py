@@ -114,9 +114,45 @@ async def run(server: RunningServer) -> bytes:
                     reply = await phone.answer_http(question, value)
                     assert reply.status_code == 201, reply.text
                 await phone.close()
+        await curate(org, session["id"])
         pdf = await org.http.get(f"/api/sessions/{session['id']}/brief?format=pdf")
         assert pdf.status_code == 200, pdf.text
         return bytes(pdf.content)
+
+
+DETAILS = {
+    "header": {
+        "initiative": "Customer service training request, Northern region",
+        "sponsor": "Head of Customer Operations",
+        "ld_partner": "L&D business partner, Operations",
+        "audience": "First-line agents and their team leads",
+        "date": "2026-11-30",
+        "version": "0.3 draft",
+    },
+    "kpi": {
+        "name": "First-contact resolution",
+        "owner": "Customer Operations",
+        "baseline": "61%",
+        "target": "72%",
+        "target_date": "2027-06-30",
+    },
+}
+
+
+async def curate(org: Organizer, session_id: str) -> None:
+    """What a facilitator does next: the header and KPI, and the strongest proposal of each
+    kind accepted (a leading answer, the largest gap between groups, the lowest statement,
+    a barrier, a story pinned)."""
+    url = f"/api/sessions/{session_id}"
+    assert (await org.http.put(f"{url}/brief/details", json=DETAILS)).status_code == 200
+    proposals = (await org.http.get(f"{url}/insights")).json()["proposals"]
+    firsts: dict[str, dict[str, Any]] = {}
+    for proposal in proposals:  # the first of each kind: they come strongest first
+        firsts.setdefault(proposal["kind"], proposal)
+    wanted = [firsts[k] for k in ("leading", "gap", "lowest", "barrier", "story") if k in firsts]
+    for proposal in wanted:
+        accepted = await org.http.post(f"{url}/insights", json={"origin": proposal["origin"]})
+        assert accepted.status_code == 201, accepted.text
 
 
 def main() -> None:
