@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 
-from .errors import RateLimited, TrifectaError, UnknownQuestion, UnknownSession
+from sqlalchemy.exc import DBAPIError
+
+from .errors import (
+    RateLimited,
+    StoreUnavailable,
+    TrifectaError,
+    UnknownQuestion,
+    UnknownSession,
+)
 from .hub import Hub
 from .kinds import Question, item_rules, validate_value
 from .limits import TokenBuckets
@@ -13,6 +22,8 @@ from .models import AnswerInput
 from .store import Answer, Outcome, Posted, Recorded, Store, accepted
 
 log = logging.getLogger(__name__)
+# A write that failed because the database was away (not because of the answer)
+STORE_AWAY = (DBAPIError, sqlite3.OperationalError)
 Reply = Callable[[Answer, Outcome | TrifectaError], None]
 
 # A phone answering by hand sends a few answers a second; an outbox flushing after a
@@ -98,6 +109,8 @@ class Receipts:
             self._hub.own_answer_saved(answer, others_only=True)
         if isinstance(outcome, Recorded | Posted | TrifectaError):
             self._reply(answer, outcome)
+        elif isinstance(outcome, STORE_AWAY):  # nothing stored: the phone sends it again
+            self._reply(answer, StoreUnavailable("the answer was not stored; it is sent again"))
         else:
             log.error("storing an answer failed", exc_info=outcome)
             self._reply(answer, TrifectaError("the answer could not be stored; send it again"))

@@ -9,6 +9,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -23,7 +24,7 @@ from .answering import AnswerDesk
 from .auth import new_token
 from .broker import open_broker
 from .config import ROOT, Settings
-from .errors import TrifectaError
+from .errors import StoreUnavailable, TrifectaError
 from .hub import Hub
 from .reactions import ReactionDesk
 from .rooms import Doorman
@@ -85,6 +86,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
+async def store_away(request: Request, exc: Exception) -> Response:
+    """The database did not answer: a 503 that says so, not a bug's 500."""
+    log.warning("the store did not answer %s %s: %s", request.method, request.url.path, exc)
+    return await trifecta_error(request, StoreUnavailable("the database did not answer; try again"))
+
+
 async def internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     body = {"error": {"code": "internal_error", "message": "something went wrong on our side"}}
@@ -134,6 +141,7 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={
             TrifectaError: trifecta_error,
             HTTPException: http_error,
+            DBAPIError: store_away,
             Exception: internal_error,
         },
     )

@@ -87,9 +87,13 @@ def _check_database_url(value: str) -> None:
     name = "--database / TRIFECTA_DATABASE_URL"
     if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
         return
-    if value.startswith(("postgresql://", "postgres://")):
-        raise ConfigError(f"{name}: PostgreSQL is not supported yet; use sqlite:///path.db")
-    raise ConfigError(f"{name}: {value!r} is not a database URL like sqlite:///trifecta.db")
+    if value.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        _check_url(name, value, ("postgresql", "postgres", "postgresql+psycopg"))
+        return
+    raise ConfigError(
+        f"{name}: {value!r} is not a database URL like sqlite:///trifecta.db "
+        "or postgresql://user@host/database"
+    )
 
 
 def _check_limits(settings: Settings) -> None:

@@ -190,6 +190,16 @@ class SessionHasAnswers(TrifectaError):
     status, code = 409, "session_has_answers"
 
 
+class StoreUnavailable(TrifectaError):
+    """The database did not answer (a restart, a lost connection): nothing was stored, and
+    the phone keeps the answer and sends it again."""
+
+    status, code = 503, "store_unavailable"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "2"}
+
+
 class PdfUnavailable(TrifectaError):
     """The server cannot draw PDFs: the system's Pango (WeasyPrint's text layout) is missing."""
 
@@ -267,6 +277,7 @@ ALL_ERRORS: tuple[type[TrifectaError], ...] = (
     QuestionNotOpen,
     SessionEnded,
     SessionHasAnswers,
+    StoreUnavailable,
     PdfUnavailable,
     UnknownInsight,
     UnknownProposal,

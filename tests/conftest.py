@@ -39,6 +39,7 @@ class RunningServer:
     extra_args: tuple[str, ...] = ()
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
+    database_url: str | None = None  # None: a SQLite file in data_dir
 
     @property
     def url(self) -> str:
@@ -65,7 +66,7 @@ class RunningServer:
             "--port",
             str(self.port),
             "--database",
-            f"sqlite:///{self.data_dir / 'trifecta.db'}",
+            self.database_url or f"sqlite:///{self.data_dir / 'trifecta.db'}",
             *self.extra_args,
         ]
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the handle
@@ -106,23 +107,47 @@ class RunningServer:
             self.process.wait()
 
 
+BACKENDS = ("sqlite", "postgresql")
+# A module that runs on both stores: `pytestmark = on_every_backend`
+on_every_backend = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store the servers of a test use: SQLite unless the module runs on every backend."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def database_for(backend: str, request: pytest.FixtureRequest) -> str | None:
+    """A new empty database on the backend (None: the server's own SQLite file)."""
+    if backend == "sqlite":
+        return None
+    postgres: PostgresServer = request.getfixturevalue("postgres")
+    return postgres.fresh_database()
+
+
+@pytest.fixture(scope="session")
+def server(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
     """One shared server for tests that each create their own session. The whole suite
     comes from one address, so the per-address limits on wrong codes and new participants
     are lifted here; tests of those limits start servers of their own."""
     running = RunningServer(
-        tmp_path_factory.mktemp("server"),
+        tmp_path_factory.mktemp(f"server-{backend}"),
         extra_args=("--code-misses", "1000000", "--joins-per-minute", "1000000"),
+        database_url=database_for(backend, request),
     ).start()
     yield running
     running.stop()
 
 
 @pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[RunningServer]:
+def own_server(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[RunningServer]:
     """A server of this test alone (for kill -9, restarts and flags)."""
-    running = RunningServer(tmp_path / "data")
+    running = RunningServer(tmp_path / "data", database_url=database_for(backend, request))
     yield running
     running.stop(kill=True)
 

@@ -16,7 +16,9 @@ import pytest
 from server.kinds import KINDS
 
 from .client import KIND_OF_QUESTION, Organizer, Phone, Room
-from .conftest import RunningServer
+from .conftest import RunningServer, on_every_backend
+
+pytestmark = on_every_backend
 
 JSON = {"content-type": "application/json"}
 

@@ -7,7 +7,9 @@ import json
 import httpx2
 
 from .client import KIND_OF_QUESTION, Organizer, Phone, wait_until
-from .conftest import RunningServer
+from .conftest import RunningServer, on_every_backend
+
+pytestmark = on_every_backend
 
 
 async def test_session_from_template_starts_pending_in_presenter_mode(

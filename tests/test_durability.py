@@ -14,7 +14,9 @@ import httpx2
 from websockets.exceptions import ConnectionClosed
 
 from .client import Organizer, Phone
-from .conftest import RunningServer
+from .conftest import RunningServer, on_every_backend
+
+pytestmark = on_every_backend
 
 OPTIONS = ("learner", "leader", "l-d")
 STATEMENTS = ("goals-are-clear", "metrics-are-agreed")

@@ -14,7 +14,9 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from .client import Organizer, Phone
-from .conftest import RunningServer
+from .conftest import RunningServer, on_every_backend
+
+pytestmark = on_every_backend
 
 PHONES = 300
 ANSWERS_PER_PHONE = 4  # sent back to back; far below the 40 answers/s a phone may send

@@ -30,8 +30,10 @@ from websockets.sync.client import ClientConnection, connect
 from server.kinds import KINDS, is_blank, slugify
 
 from .client import KIND_OF_QUESTION, SIMPLE_QUESTIONS
-from .conftest import RunningServer
+from .conftest import RunningServer, on_every_backend
 from .test_api_errors import STATUS
+
+pytestmark = on_every_backend
 
 OPTIONS = {"q1": ("learner", "leader", "l-d"), "q2": ("time", "tools", "support", "clarity")}
 STATEMENTS = ("goals-are-clear", "metrics-are-agreed")

@@ -13,7 +13,9 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 
 from .client import Organizer, Phone, wait_until
-from .conftest import RunningServer
+from .conftest import RunningServer, on_every_backend
+
+pytestmark = on_every_backend
 
 QA = {"kind": "qa", "id": "asks", "prompt": "What do you want to ask the sponsor?"}
 MODERATED = {**QA, "id": "moderated", "moderation": True}

@@ -14,8 +14,10 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .client import Organizer, Phone, Room, wait_until
-from .conftest import RunningServer
+from .conftest import RunningServer, on_every_backend
 from .test_api_errors import BAD_ANSWERS, SEED, BadAnswer, answer, seeded_room
+
+pytestmark = on_every_backend
 
 MESSAGE_LIMIT = 16 * 1024  # the app's limit: an error, the socket stays
 FRAME_LIMIT = 1024 * 1024  # uvicorn's limit: the socket is closed with 1009

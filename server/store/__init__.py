@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import Enum
@@ -313,10 +314,23 @@ class Store(Protocol):
     async def export_rows(self, session_id: str) -> list[ExportRow]: ...
 
 
-def open_store(url: str) -> Store:
-    """The store for a database URL, chosen by scheme."""
-    if url.startswith("sqlite:///"):
-        from .sqlite import SqliteStore
+# A database URL's scheme -> the module and class of its backend
+BACKENDS: dict[str, tuple[str, str]] = {
+    "sqlite": ("sqlite", "SqliteStore"),
+    "postgresql": ("postgres", "PostgresStore"),
+    "postgres": ("postgres", "PostgresStore"),
+    "postgresql+psycopg": ("postgres", "PostgresStore"),
+}
 
-        return SqliteStore(url)
-    raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]!r}")
+
+def open_store(url: str) -> Store:
+    """The store for a database URL, chosen by its scheme; an unknown scheme fails loudly.
+    Backends are imported when chosen, so SQLite alone never loads a PostgreSQL driver."""
+    scheme = url.split("://", 1)[0]
+    if scheme not in BACKENDS:
+        known = ", ".join(sorted(BACKENDS))
+        raise ValueError(f"unsupported database URL scheme {scheme!r}; known: {known}")
+    module_name, class_name = BACKENDS[scheme]
+    module = importlib.import_module(f".{module_name}", __name__)
+    store: Store = getattr(module, class_name)(url)
+    return store

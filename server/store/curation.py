@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
-from sqlalchemy.dialects.sqlite import insert
 
 from ..errors import InvalidRequest, ProposalDecided, QuoteIsVerbatim, UnknownInsight
 from ..sections import SECTIONS, tag_problem
 from . import Insight, InsightChange, NewInsight
+from .dialects import insert
 from .schema import brief_details, insight_history, insights
 
 EDITABLE = ("text", "section", "tag", "position", "status")
@@ -88,7 +88,7 @@ def save_details(conn: Connection, session_id: str, details: dict[str, Any]) -> 
     at = _now()
     values = {"details": json.dumps(details, ensure_ascii=False), "updated_at": at}
     conn.execute(
-        insert(brief_details)
+        insert(conn, brief_details)
         .values(session_id=session_id, **values)
         .on_conflict_do_update(index_elements=[brief_details.c.session_id], set_=values)
     )

@@ -138,7 +138,8 @@ function onSavedElsewhere(message) {
 function onError(message) {
   if (sentReactions.has(message.id)) { onReactionError(message); return; }
   if (message.code === "not_joined") { rejoin(); return; }
-  if (message.code === "rate_limited") {
+  if (message.code === "rate_limited" || message.code === "store_unavailable") {
+    // nothing was stored: the answer stays in the outbox and goes again in a moment
     setTimeout(() => { for (const i of outbox.pending()) socket.send({ type: "answer", ...i }); }, 1500);
     return;
   }

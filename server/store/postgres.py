@@ -1,0 +1,290 @@
+"""PostgreSQL backend, for workers on several hosts sharing one store: the engine, and the
+answer batch as PostgreSQL does exactly-once, by what `INSERT ... ON CONFLICT DO NOTHING
+RETURNING` hands back. Everything else is shared with the other backends (core.py).
+
+SQLite's writer finds a batch's new rows by id (rowids are handed out in commit order
+there); sequences are not, so here a response is new exactly when the insert returned it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
+
+from ..errors import (
+    NotStorable,
+    OwnQuestion,
+    QuestionLocked,
+    QuestionNotOpen,
+    SessionEnded,
+    TooManyPosts,
+    UnknownItem,
+)
+from ..kinds import ItemRules
+from . import Answer, Posted, Recorded
+from .core import SqlStore, effective_state, now
+from .schema import answers, participants, qa_items, qa_votes, questions, responses, sessions
+
+log = logging.getLogger(__name__)
+
+ROWS_PER_INSERT = 500  # 7 parameters a row, far below PostgreSQL's 65,535
+# What PostgreSQL raises for a row it will not take; a lost connection raises
+# OperationalError, which fails the whole batch: nothing in it is acknowledged.
+ROW_REFUSED = (ValueError, TypeError, OverflowError, DataError, IntegrityError, ProgrammingError)
+
+
+def driver_url(url: str) -> str:
+    """`postgresql://...` as SQLAlchemy's psycopg 3 dialect names it."""
+    scheme, _, rest = url.partition("://")
+    return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else url
+
+
+class PostgresStore(SqlStore):
+    def _engines(self) -> tuple[Engine, Engine]:
+        def engine(pool_size: int) -> Engine:
+            # pre_ping: a connection that died with a restarted server is replaced, not used
+            return create_engine(
+                driver_url(self.url), pool_size=pool_size, max_overflow=0, pool_pre_ping=True
+            )
+
+        return engine(1), engine(8)
+
+    def _store_answers(self, conn: Connection, batch: list[Answer]) -> list[Any]:
+        """One transaction for the batch. A row the database refuses splits the batch in
+        halves, stored again each, so the refused answer fails alone."""
+        try:
+            with conn.begin():
+                return _insert_answers(conn, batch)
+        except ROW_REFUSED as e:
+            if len(batch) > 1:
+                half = len(batch) // 2
+                return self._store_answers(conn, batch[:half]) + self._store_answers(
+                    conn, batch[half:]
+                )
+            log.warning(
+                "the store refused an answer to question %r: %s",
+                batch[0].question_id[:64],
+                type(e).__name__,
+            )
+            return [NotStorable("the store could not take this answer's value; it was not stored")]
+
+
+def _insert_answers(conn: Connection, batch: list[Answer]) -> list[Any]:
+    at = now()
+    refusals = _refusals(conn, batch, at)
+    fresh = [
+        a for a, refusal in zip(batch, refusals, strict=True) if refusal is None and not a.items
+    ]
+    new = _insert_responses(conn, fresh, at)
+    _make_latest(conn, fresh, new, at)
+    outcomes: list[Any] = []
+    for answer, refusal in zip(batch, refusals, strict=True):
+        if refusal is not None:
+            outcomes.append(Recorded.DUPLICATE if _stored_before(conn, answer) else refusal)
+        elif answer.items:
+            outcomes.append(_store_item(conn, answer, answer.items, at))
+        elif new.pop((answer.participant_id, answer.client_id), None) is not None:
+            outcomes.append(Recorded.ACCEPTED)  # popped: a second copy is a repeat
+        else:
+            outcomes.append(Recorded.DUPLICATE)
+    return outcomes
+
+
+def _refusals(conn: Connection, batch: list[Answer], at: str) -> list[Exception | None]:
+    """Why each answer cannot be taken at `at`. The rows are read FOR SHARE, so a lock or
+    an end committed meanwhile waits for this transaction (questions first, then sessions,
+    the order the facilitator's own changes take them in, so the two never deadlock)."""
+    session_ids = sorted({a.session_id for a in batch})
+    question_states = {
+        (sid, qid): effective_state(state, deadline, at)
+        for sid, qid, state, deadline in conn.execute(
+            select(questions.c.session_id, questions.c.id, questions.c.state, questions.c.deadline)
+            .where(questions.c.session_id.in_(session_ids))
+            .with_for_update(read=True)
+        )
+    }
+    session_states = dict(
+        conn.execute(
+            select(sessions.c.id, sessions.c.state)
+            .where(sessions.c.id.in_(session_ids))
+            .with_for_update(read=True)
+        ).all()
+    )
+    out: list[Exception | None] = []
+    for a in batch:
+        state = question_states.get((a.session_id, a.question_id))
+        if session_states.get(a.session_id) != "live":
+            out.append(SessionEnded("this session has ended and takes no more answers"))
+        elif state == "locked":
+            out.append(QuestionLocked(f"question {a.question_id!r} is locked"))
+        elif state != "open":
+            out.append(QuestionNotOpen(f"question {a.question_id!r} is not open yet"))
+        else:
+            out.append(None)
+    return out
+
+
+def _response_row(a: Answer, at: str) -> dict[str, Any]:
+    return {
+        "session_id": a.session_id,
+        "participant_id": a.participant_id,
+        "client_id": a.client_id,
+        "question_id": a.question_id,
+        "value": json.dumps(a.value, ensure_ascii=False),
+        "received_at": at,
+        "hidden": False,
+    }
+
+
+def _insert_responses(conn: Connection, fresh: list[Answer], at: str) -> dict[tuple[int, str], int]:
+    """Insert the responses; a repeat of a stored one is skipped. Returns (participant,
+    answer id) -> response id of exactly the rows this transaction inserted."""
+    new: dict[tuple[int, str], int] = {}
+    for start in range(0, len(fresh), ROWS_PER_INSERT):
+        chunk = fresh[start : start + ROWS_PER_INSERT]
+        inserted = conn.execute(
+            insert(responses)
+            .values([_response_row(a, at) for a in chunk])
+            .on_conflict_do_nothing(index_elements=["participant_id", "client_id"])
+            .returning(responses.c.id, responses.c.participant_id, responses.c.client_id)
+        )
+        new.update({(pid, cid): rid for rid, pid, cid in inserted})
+    return new
+
+
+def _make_latest(
+    conn: Connection, fresh: list[Answer], new: dict[tuple[int, str], int], at: str
+) -> None:
+    """Each participant's newest inserted response to a question becomes their answer,
+    unless a later response already is. One row per key: PostgreSQL refuses to update a
+    row twice in one statement, where SQLite applies them in order."""
+    latest: dict[tuple[int, str], tuple[Answer, int]] = {}
+    inserted: set[tuple[int, str]] = set()
+    for a in fresh:  # in the order they came: the last one wins
+        key = (a.participant_id, a.client_id)
+        # a second copy of an answer in the batch was skipped by the insert: the row stands
+        # where the first copy came
+        if key in new and key not in inserted:
+            inserted.add(key)
+            latest[(a.participant_id, a.question_id)] = (a, new[key])
+    if not latest:
+        return
+    rows = [
+        {
+            "participant_id": a.participant_id,
+            "question_id": a.question_id,
+            "session_id": a.session_id,
+            "response_id": response_id,
+            "value": json.dumps(a.value, ensure_ascii=False),
+            "answered_at": at,
+        }
+        for a, response_id in latest.values()
+    ]
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        statement = insert(answers).values(rows[start : start + ROWS_PER_INSERT])
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["participant_id", "question_id"],
+                set_={
+                    "response_id": statement.excluded.response_id,
+                    "value": statement.excluded.value,
+                    "answered_at": statement.excluded.answered_at,
+                },
+                where=statement.excluded.response_id > answers.c.response_id,
+            )
+        )
+
+
+def _stored_before(conn: Connection, answer: Answer) -> bool:
+    found = conn.execute(
+        select(responses.c.id).where(
+            responses.c.participant_id == answer.participant_id,
+            responses.c.client_id == answer.client_id,
+        )
+    ).first()
+    return found is not None
+
+
+def _store_item(conn: Connection, answer: Answer, rules: ItemRules, at: str) -> Any:
+    """A Q&A post or vote. The participant's row is locked first, so that two workers
+    cannot both let a participant's eleventh post through the limit."""
+    conn.execute(
+        select(participants.c.id)
+        .where(participants.c.id == answer.participant_id)
+        .with_for_update()
+    )
+    if _stored_before(conn, answer):
+        return Recorded.DUPLICATE
+    action, argument = next(iter(answer.value.items()))
+    refusal = (
+        _post_refusal(conn, answer, rules)
+        if action == "ask"
+        else _vote_refusal(conn, answer, int(argument))
+    )
+    if refusal is not None:
+        return refusal
+    item = conn.execute(
+        responses.insert().values(_response_row(answer, at)).returning(responses.c.id)
+    ).scalar_one()
+    where = {
+        "session_id": answer.session_id,
+        "question_id": answer.question_id,
+        "participant_id": answer.participant_id,
+    }
+    if action == "ask":
+        conn.execute(
+            qa_items.insert().values(
+                response_id=item, pending=rules.moderated, answered=False, **where
+            )
+        )
+        return Posted(str(item))
+    if action == "upvote":
+        conn.execute(
+            insert(qa_votes).values(item_id=int(argument), **where).on_conflict_do_nothing()
+        )
+    if action == "unvote":
+        conn.execute(
+            delete(qa_votes).where(
+                qa_votes.c.item_id == int(argument),
+                qa_votes.c.participant_id == answer.participant_id,
+            )
+        )
+    return Recorded.ACCEPTED
+
+
+def _post_refusal(conn: Connection, answer: Answer, rules: ItemRules) -> Exception | None:
+    posted = conn.execute(
+        select(func.count()).where(
+            qa_items.c.session_id == answer.session_id,
+            qa_items.c.question_id == answer.question_id,
+            qa_items.c.participant_id == answer.participant_id,
+        )
+    ).scalar_one()
+    if posted >= rules.max_posts:
+        return TooManyPosts(f"at most {rules.max_posts} questions per participant here")
+    return None
+
+
+def _vote_refusal(conn: Connection, answer: Answer, item_id: int) -> Exception | None:
+    """A vote needs a post of this question that the room can see, and not one's own."""
+    if not 0 < item_id < 2**31:  # no post has such an id (and PostgreSQL's integer ends there)
+        return UnknownItem(f"question {answer.question_id!r} shows no post {str(item_id)!r}")
+    item = conn.execute(
+        select(qa_items.c.participant_id, qa_items.c.pending, responses.c.hidden)
+        .join(responses, responses.c.id == qa_items.c.response_id)
+        .where(
+            qa_items.c.response_id == item_id,
+            qa_items.c.session_id == answer.session_id,
+            qa_items.c.question_id == answer.question_id,
+        )
+    ).first()
+    if item is None or item.pending or item.hidden:
+        return UnknownItem(f"question {answer.question_id!r} shows no post {str(item_id)!r}")
+    if item.participant_id == answer.participant_id:
+        return OwnQuestion("you cannot vote for your own question")
+    return None
