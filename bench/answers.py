@@ -447,7 +447,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="keep a presenter screen open on each poll, following the results live",
     )
     parser.add_argument(
-        "--out", type=Path, help="JSON file (default bench/results/answers-<sha>.json)"
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="where Trifecta stores answers: a SQLite file, or a PostgreSQL it starts "
+        "(initdb and postgres from the OS's packages, on a free port)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="JSON file (default bench/results/answers-<store>-<sha>.json)"
     )
     return parser.parse_args(argv)
 
@@ -461,7 +468,7 @@ def measure(args: argparse.Namespace, token: str, tmp: str) -> dict[str, Any]:
     echo_argv += f"--port {echo_port} --ws websockets-sansio --no-access-log".split()
     echo_argv += ["--log-level", "warning"]
     server_argv = [sys.executable, "-m", "server", "serve", "--port", str(port)]
-    server_argv += ["--database", f"sqlite:///{tmp}/bench.db"]
+    server_argv += ["--database", args.database_url or f"sqlite:///{tmp}/bench.db"]
     # every simulated phone joins from 127.0.0.1: lift the per-address limit on new ones
     server_argv += ["--joins-per-minute", "1000000"]
     logs = Path(tmp, "echo.log"), Path(tmp, "trifecta.log")
@@ -604,6 +611,7 @@ def report(args: argparse.Namespace, rounds: Sequence[Round]) -> dict[str, Any]:
         "warmup": args.warmup,
         "rounds": args.rounds,
         "presenter": args.presenter,
+        "store": args.store,
     }
     return {
         "benchmark": "answers",
@@ -620,17 +628,37 @@ def report(args: argparse.Namespace, rounds: Sequence[Round]) -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def store_for(args: argparse.Namespace) -> Iterator[None]:
+    """Sets `args.database_url`: None for SQLite (a file in the run's folder), or the URL
+    of a PostgreSQL started for this run and stopped after it."""
+    args.database_url = None
+    if args.store == "sqlite":
+        yield
+        return
+    from tests.postgres import PostgresServer, service_root  # the test suite's own starter
+
+    with service_root() as root:
+        postgres = PostgresServer(root).start()
+        try:
+            args.database_url = postgres.url
+            yield
+        finally:
+            postgres.stop()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     token = secrets.token_urlsafe(32)
     try:
-        with tempfile.TemporaryDirectory(prefix="trifecta-bench-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="trifecta-bench-") as tmp, store_for(args):
             result = measure(args, token, tmp)
     except BenchError as e:
         print(f"bench failed: {e}", file=sys.stderr)
         return 2
     print_table(result)
-    out: Path = args.out or ROOT / "bench" / "results" / f"answers-{result['git']}.json"
+    name = f"answers-{args.store}-{result['git']}.json"
+    out: Path = args.out or ROOT / "bench" / "results" / name
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {out}")

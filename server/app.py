@@ -9,7 +9,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -24,7 +24,7 @@ from .answering import AnswerDesk
 from .auth import new_token
 from .broker import open_broker
 from .config import ROOT, Settings
-from .errors import StoreUnavailable, TrifectaError
+from .errors import InvalidRequest, StoreUnavailable, TrifectaError
 from .hub import Hub
 from .reactions import ReactionDesk
 from .rooms import Doorman
@@ -87,7 +87,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def store_away(request: Request, exc: Exception) -> Response:
-    """The database did not answer: a 503 that says so, not a bug's 500."""
+    """The database did not answer: a 503 that says so, not a bug's 500. A value it cannot
+    take at all (a NUL character in a path, say, which PostgreSQL refuses) is the
+    request's fault: a 400."""
+    if isinstance(exc, DataError):
+        refused = InvalidRequest("the request holds a value the database cannot take")
+        return await trifecta_error(request, refused)
     log.warning("the store did not answer %s %s: %s", request.method, request.url.path, exc)
     return await trifecta_error(request, StoreUnavailable("the database did not answer; try again"))
 

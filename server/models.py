@@ -573,6 +573,10 @@ def parse_json(raw: bytes | str) -> Any:
             # json.loads turns an escaped lone surrogate ("\\ud800") into text that UTF-8
             # cannot encode; the store would refuse it.
             json.dumps(data, ensure_ascii=False).encode()
+            if "\\u0000" in text and _has_nul(data):
+                # PostgreSQL cannot store it in text, and nobody types it: one rule for
+                # every request and message, whichever store runs
+                raise MalformedJson("text may not contain the NUL character (\\u0000)")
         return data
     except UnicodeEncodeError:
         raise MalformedJson(
@@ -582,6 +586,16 @@ def parse_json(raw: bytes | str) -> Any:
         raise MalformedJson(f"the body is not valid JSON: {e}") from None
     except RecursionError:  # e.g. 60 KiB of '[': refuse it, never a 500
         raise MalformedJson("the JSON is nested too deeply") from None
+
+
+def _has_nul(data: Any) -> bool:
+    if isinstance(data, str):
+        return "\x00" in data
+    if isinstance(data, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_has_nul(v) for v in data)
+    return False
 
 
 def parse_model(model: type[M], data: Any) -> M:

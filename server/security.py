@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import Forbidden, InvalidHost, TrifectaError, UnsupportedMediaType
+from .errors import Forbidden, InvalidHost, InvalidRequest, TrifectaError, UnsupportedMediaType
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -113,6 +113,10 @@ class SecurityHeaders:
 
     def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> TrifectaError | None:
         path: str = scope["path"]
+        if "\x00" in path or b"%00" in scope.get("query_string", b""):
+            # no id, code or name has one, and PostgreSQL refuses it in a lookup: one
+            # answer on every store, before anything reads the database
+            return InvalidRequest("the address may not contain the NUL character (%00)")
         host = headers.get(b"host", b"").decode("latin-1")
         if not path.startswith(_ANY_HOST) and not host_allowed(host, self.host_names):
             return InvalidHost(

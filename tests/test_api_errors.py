@@ -323,6 +323,18 @@ BAD_BODIES = [
         "lone surrogate",
     ),
     (
+        "NUL character in a story",
+        (f'{{"id": "{uuid.uuid4()}", "question": "q4", "value": "a\\u0000b"}}').encode(),
+        "malformed_json",
+        "NUL character",
+    ),
+    (
+        "NUL character in a key",
+        (f'{{"id": "{uuid.uuid4()}", "question": "q3", "value": {{"x\\u0000": 3}}}}').encode(),
+        "malformed_json",
+        "NUL character",
+    ),
+    (
         "NaN where a number belongs",
         (
             f'{{"id": "{uuid.uuid4()}", "question": "q3", "value": {{"goals-are-clear": NaN}}}}'
@@ -766,3 +778,20 @@ async def test_http_flood_from_one_phone_is_rate_limited_without_starving_others
     flood_texts = {t for t in texts if t.startswith("flood")}
     assert len(flood_texts) == 1 and flood_texts <= accepted
     assert "calm 19" in texts and len(texts) == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/sessions/%00",
+        "/api/sessions/{id}/results?segment=%00",
+        "/present/%00",
+        "/join?code=%00",
+    ],
+)
+async def test_a_nul_character_in_the_address_is_refused_on_every_store(
+    room: Room, path: str
+) -> None:
+    """PostgreSQL refuses NUL in a lookup, SQLite does not: one refusal before either."""
+    r = await room.org.http.get(path.replace("{id}", room.session["id"]))
+    assert_error(r, "invalid_request", "NUL character")

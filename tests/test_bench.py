@@ -62,3 +62,20 @@ def test_the_fanout_bench_times_answers_across_two_workers(tmp_path: Path) -> No
     assert [(r["workers"], r["presenter_on_other_worker"]) for r in runs] == [(1, False), (2, True)]
     for run in runs:
         assert 0 < run["p50_ms"] <= run["p99_ms"] <= run["max_ms"]
+
+
+def test_the_answers_bench_runs_on_postgresql(tmp_path: Path) -> None:
+    out = tmp_path / "answers-pg.json"
+    argv = ["--store", "postgresql", "--clients", "6", "--answers", "2", "--warmup", "1"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.answers", *argv, "--rounds", "1", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text())
+    assert report["parameters"]["store"] == "postgresql"
+    assert report["trifecta"]["statuses"] == {"accepted": 6 * 2}
+    assert report["results_check"]["passed"]

@@ -48,8 +48,16 @@ def test_the_compose_file_validates(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "redis://redis:6379/0" in done.stdout
+    assert "postgresql://trifecta:" in done.stdout and "@postgres:5432/trifecta" in done.stdout
     assert "TRIFECTA_ADMIN_TOKEN" in done.stdout  # from the env file, not the compose file
-    assert "TRIFECTA_ADMIN_TOKEN" not in (ROOT / "docker-compose.yml").read_text()
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert "TRIFECTA_ADMIN_TOKEN" not in compose and "pg_isready" in compose
+    # without the database password the file refuses to start, naming what is missing
+    env_file.write_text("TRIFECTA_ADMIN_TOKEN=" + "x" * 32 + "\n")
+    done = subprocess.run(
+        [*compose_command(), "config"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "POSTGRES_PASSWORD" in done.stderr
 
 
 def test_the_image_runs_unprivileged_without_build_tools() -> None:
