@@ -98,10 +98,11 @@ async def test_a_postgres_restart_mid_session_loses_and_doubles_nothing(
             restarted = time.monotonic()
             own_postgres.start()
             after: list[Any] = await asyncio.gather(*during)
-            # nothing was acknowledged while the database was down, and the phones had to
-            # send again (the writer gives up after its retries)
+            # nothing was acknowledged while the database was down, and phones had to send
+            # again: the writer gives up on a batch after 3 s of retries, and the first
+            # batch began right after the stop (later batches may outlive the outage)
             assert all(s.acked_at[a] > restarted for s, a in zip(senders, after, strict=True))
-            assert sum(s.refused for s in senders) >= PHONES
+            assert sum(s.refused for s in senders) >= 1
 
             async def healthy() -> bool:
                 return bool((await org.http.get("/healthz")).status_code == 200)
