@@ -32,7 +32,6 @@ from .schema import answers, participants, qa_items, qa_votes, questions, respon
 
 log = logging.getLogger(__name__)
 
-ROWS_PER_INSERT = 500  # 7 parameters a row, far below PostgreSQL's 65,535
 # What PostgreSQL raises for a row it will not take; a lost connection raises
 # OperationalError, which fails the whole batch: nothing in it is acknowledged.
 ROW_REFUSED = (ValueError, TypeError, OverflowError, DataError, IntegrityError, ProgrammingError)
@@ -141,20 +140,33 @@ def _response_row(a: Answer, at: str) -> dict[str, Any]:
     }
 
 
+# Built once: executed with a list of rows, SQLAlchemy sends them as multi-row VALUES
+# ("insertmanyvalues") from one cached compilation, where a .values(rows) statement would
+# be compiled afresh for every batch
+_INSERT_RESPONSES = (
+    insert(responses)
+    .on_conflict_do_nothing(index_elements=["participant_id", "client_id"])
+    .returning(responses.c.id, responses.c.participant_id, responses.c.client_id)
+)
+_NEW_ANSWER = insert(answers)
+_UPSERT_ANSWERS = _NEW_ANSWER.on_conflict_do_update(
+    index_elements=["participant_id", "question_id"],
+    set_={
+        "response_id": _NEW_ANSWER.excluded.response_id,
+        "value": _NEW_ANSWER.excluded.value,
+        "answered_at": _NEW_ANSWER.excluded.answered_at,
+    },
+    where=_NEW_ANSWER.excluded.response_id > answers.c.response_id,
+)
+
+
 def _insert_responses(conn: Connection, fresh: list[Answer], at: str) -> dict[tuple[int, str], int]:
     """Insert the responses; a repeat of a stored one is skipped. Returns (participant,
     answer id) -> response id of exactly the rows this transaction inserted."""
-    new: dict[tuple[int, str], int] = {}
-    for start in range(0, len(fresh), ROWS_PER_INSERT):
-        chunk = fresh[start : start + ROWS_PER_INSERT]
-        inserted = conn.execute(
-            insert(responses)
-            .values([_response_row(a, at) for a in chunk])
-            .on_conflict_do_nothing(index_elements=["participant_id", "client_id"])
-            .returning(responses.c.id, responses.c.participant_id, responses.c.client_id)
-        )
-        new.update({(pid, cid): rid for rid, pid, cid in inserted})
-    return new
+    if not fresh:
+        return {}
+    inserted = conn.execute(_INSERT_RESPONSES, [_response_row(a, at) for a in fresh])
+    return {(pid, cid): rid for rid, pid, cid in inserted}
 
 
 def _make_latest(
@@ -185,19 +197,7 @@ def _make_latest(
         }
         for a, response_id in latest.values()
     ]
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        statement = insert(answers).values(rows[start : start + ROWS_PER_INSERT])
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["participant_id", "question_id"],
-                set_={
-                    "response_id": statement.excluded.response_id,
-                    "value": statement.excluded.value,
-                    "answered_at": statement.excluded.answered_at,
-                },
-                where=statement.excluded.response_id > answers.c.response_id,
-            )
-        )
+    conn.execute(_UPSERT_ANSWERS, rows)
 
 
 def _stored_before(conn: Connection, answer: Answer) -> bool:
