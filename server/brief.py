@@ -50,6 +50,14 @@ class Group:
 
 
 @dataclass
+class Answered:
+    """How many of one group answered a section's questions (the most of any of them)."""
+
+    group: str
+    n: int | None  # None: the group is withheld, and so is how many of it answered
+
+
+@dataclass
 class Section:
     id: str
     title: str
@@ -58,6 +66,7 @@ class Section:
     quotes: list[str] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     readiness: Readiness | None = None  # the readiness section's verdict
+    answered: list[Answered] = field(default_factory=list)  # per segment group
     gap: str | None = None  # why the section has no evidence, when it has none
     # the facilitator's: accepted insights in their order (brief_curated.section_insights);
     # the KPI (success only); whether `quotes` were picked (pinned) or are the longest
@@ -138,11 +147,30 @@ def _section(
         section.groups = _groups(info, fed, split)
     if sid == "readiness":
         section.readiness = assess(fed, results)
+    if split is not None and fed:
+        section.answered = _answered_by_group(fed, split)
     if not fed:
         section.gap = NO_QUESTION
     elif not any(t.responses for t in section.tables):
         section.gap = NO_ANSWER
     return section
+
+
+def _answered_by_group(fed: list[Question], split: dict[str, Any]) -> list[Answered]:
+    """The numbers a section stands on, per group: a withheld group says only that it is
+    withheld (whether its one member answered would single them out)."""
+    ids = {q.id for q in fed}
+    out = []
+    for g in split["groups"]:
+        if g["id"] == segments.ALL or (g["id"] == segments.NOT_SAID and not g["n"]):
+            continue
+        name = g["label"] or g["id"].replace("_", " ")
+        if g["withheld"]:
+            out.append(Answered(name, None))
+            continue
+        counts = [int(r["responses"]) for r in g["questions"] if r["id"] in ids]
+        out.append(Answered(name, max(counts, default=0)))
+    return out
 
 
 def _for_reading(table: Table) -> Table:
@@ -257,8 +285,17 @@ def _md_signoff(brief: Brief) -> list[str]:
     return [*lines, ""]
 
 
+def answered_line(answered: list[Answered], escape: Any = str) -> str:
+    """`Learner 5 · Leader 4 · L&D withheld`, each group's name escaped for the format."""
+    return " \N{MIDDLE DOT} ".join(
+        f"{escape(a.group)} {'withheld' if a.n is None else a.n}" for a in answered
+    )
+
+
 def _md_section(section: Section, labels: dict[str, str]) -> list[str]:
     lines = [f"## {section.title}", "", f"*{md_text(section.holds)}*", ""]
+    if section.answered:
+        lines += [f"Answered per group: {answered_line(section.answered, md_text)}", ""]
     lines += _md_curated(section)
     if section.gap:
         return [*lines, section.gap, ""]

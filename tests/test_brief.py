@@ -89,6 +89,15 @@ async def test_the_brief_stands_on_recounted_numbers_and_hides_small_groups(
                 "clear.the-metric": sum(p[2] for p in members) / len(members),
             }
         assert groups["l-d"]["means"] == {}
+        # every section says how many of each group answered it; a withheld group only
+        # that it is withheld (whether its one member answered would single them out)
+        assert sections["voices"]["answered"] == [
+            {"group": "Learner", "n": 3},
+            {"group": "Leader", "n": 3},
+            {"group": "L&D", "n": None},
+            {"group": "not said", "n": None},
+        ]
+        assert sections["problem"]["answered"] == []  # no question feeds it
 
         md = (await org.http.get(f"{url}?format=md")).text
         headings = [line[3:] for line in md.splitlines() if line.startswith("## ")]
@@ -98,6 +107,9 @@ async def test_the_brief_stands_on_recounted_numbers_and_hides_small_groups(
         assert "\\*\\*not bold\\*\\*" in md and "\\[a link\\]" in md
         assert "- **L&amp;D** (n = 1): withheld, too few people to show" in md
         assert "- **Learner** (n = 3): The goal: 2.00; The metric: 1.00" in md
+        assert (
+            "Answered per group: Learner 3 · Leader 3 · L&amp;D withheld · not said withheld" in md
+        )
         bad = await org.http.get(f"{url}?format=docx")
         assert bad.status_code == 422 and "md, json, html, pdf" in bad.json()["error"]["message"]
 
