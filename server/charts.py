@@ -218,10 +218,12 @@ def scatter(
     body.append(
         f'<path d="M{left + size / 2} 0v{size}M{left} {size / 2}h{size}" stroke="{NEUTRAL}"/>'
     )
-    body += _quadrants(left, size, x, y, axes)
-    body.append(_text(left + size / 2, size + 18, x_name, text_anchor="middle", fill=MUTED))
-    turn = f"rotate(-90 14 {size / 2:.1f})"
-    body.append(_text(14, size / 2, y_name, text_anchor="middle", fill=MUTED, transform=turn))
+    # arrows for the axes; their names and the quadrants' are HTML below (_quadrants):
+    # WeasyPrint draws SVG text letter by letter, which breaks Arabic
+    body.append(
+        f'<path d="M{left} {size + 10}h{size}m-6 -4l6 4l-6 4M10 {size}v-{size}m-4 6l4 -6l4 6"'
+        f' fill="none" stroke="{MUTED}"/>'
+    )
     key = []
     for i, (label, x_mean, y_mean) in enumerate(items, start=1):
         where = f"{x_name} {number(x_mean, 1)}, {y_name} {number(y_mean, 1)}"
@@ -235,24 +237,32 @@ def scatter(
         f"{i}. {label}: {x_name} {number(xm, 1)}, {y_name} {number(ym, 1)}"
         for i, (label, xm, ym) in enumerate(items, start=1)
     )
-    plot = _svg(alt, left + size + 4, size + 26, body)
-    return _chart("grid", [plot, f'<ol class="chart-key">{"".join(key)}</ol>'])
+    plot = _svg(alt, left + size + 4, size + 18, body)
+    key_list = f'<ol class="chart-key">{"".join(key)}</ol>'
+    return _chart(
+        "grid", [f'<div class="chart-plot">{plot}{_quadrants(x, y, axes)}</div>', key_list]
+    )
 
 
-def _quadrants(left: float, size: float, x: Scale, y: Scale, axes: tuple[str, str]) -> list[str]:
+def _quadrants(x: Scale, y: Scale, axes: tuple[str, str]) -> str:
+    """The axes and what their ends mean, as text beside the plot (so any script shows):
+    across, from left to right; up, from bottom to top."""
     x_name, y_name = axes
     x_low, x_high = x.low_label or f"low {x_name}", x.high_label or f"high {x_name}"
     y_low, y_high = y.low_label or f"low {y_name}", y.high_label or f"high {y_name}"
-    corners = (
-        (left + 6, 16, "start", f"{y_name} {y_high} · {x_name} {x_low}"),
-        (left + size - 6, 16, "end", f"{y_name} {y_high} · {x_name} {x_high}"),
-        (left + 6, size - 8, "start", f"{y_name} {y_low} · {x_name} {x_low}"),
-        (left + size - 6, size - 8, "end", f"{y_name} {y_low} · {x_name} {x_high}"),
+    lines = (
+        ("\N{RIGHTWARDS ARROW}", x_name, x_low, x_high),
+        ("\N{UPWARDS ARROW}", y_name, y_low, y_high),
     )
-    return [
-        _text(cx, cy, words[:30], fill=MUTED, font_size="9", text_anchor=anchor)
-        for cx, cy, anchor, words in corners
-    ]
+    return (
+        '<p class="chart-axes">'
+        + "<br/>".join(
+            f"{arrow} <bdi>{escape(name)}</bdi>: <bdi>{escape(low)}</bdi> \N{EN DASH} "
+            f"<bdi>{escape(high)}</bdi>"
+            for arrow, name, low, high in lines
+        )
+        + "</p>"
+    )
 
 
 MARKS = ("circle", "square", "diamond", "triangle")

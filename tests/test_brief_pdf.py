@@ -289,6 +289,11 @@ def test_charts_escape_labels_and_carry_their_numbers_as_text() -> None:
     assert alts["spread"] == f"{hostile}: 1: 1, 2: 0, 3: 2, 4: 0, 5: 3"
     assert alts["nps"].startswith("NPS +23; 0: 2, 1: 0")
     assert f"1. {hostile}: Effort < 3.0, Impact 9.0" in alts["grid"]
+    # the grid's axis names are HTML text, never SVG text (WeasyPrint breaks Arabic there)
+    grid = ET.fromstring(str(drawn["grid"]))
+    axes = "".join(next(p for p in grid.iter("p") if p.get("class") == "chart-axes").itertext())
+    assert "Effort <: low Effort <" in axes and "Impact: low Impact" in axes
+    assert all(t.text and t.text.isdigit() for t in grid.iter(SVG + "text"))  # numbers only
     assert alts["dots"] == f"{hostile}: {hostile} (n 4) 3.50"  # the withheld group: no mean
     assert "few</span> (n 2): withheld" in str(drawn["dots"])
     assert "&lt;script&gt;x&lt;/script&gt; &amp; &#34;quoted&#34;" in str(drawn["shares"])
