@@ -20,12 +20,13 @@ class Workspace:
 
 
 async def evidence(store: Store, info: SessionInfo) -> tuple[ResultMap, dict[str, Any] | None]:
-    """The session's results and, when it has a segment question, their split by it."""
-    results = await store.results(info.id)
+    """The session's results and, when it has a segment question, their split by it. The
+    split holds everyone's results as its "all" group: one read of the answers, not two."""
     segment = segments.split_segment(info)
     if segment is None:
-        return results, None
-    return results, segments.split_json(segment, await store.segment_results(info.id, segment.id))
+        return await store.results(info.id), None
+    found = await store.segment_results(info.id, segment.id)
+    return found.groups[segments.ALL][1], segments.split_json(segment, found)
 
 
 WITHHELD = (

@@ -177,3 +177,34 @@ async def wait_until(predicate: Callable[[], Awaitable[bool]], timeout: float = 
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.05)
+
+
+# -- several workers -------------------------------------------------------------------
+async def present(server: RunningServer, session: dict[str, Any]) -> ClientConnection:
+    url = f"{server.ws_url}/ws/present/{session['id']}"
+    headers = {"Authorization": f"Bearer {session['presenter_key']}"}
+    return await connect(url, additional_headers=headers)
+
+
+def worker_of(ws: ClientConnection) -> str:
+    assert ws.response is not None
+    return str(ws.response.headers["x-trifecta-worker"])
+
+
+async def presenters_on_both_workers(
+    server: RunningServer, session: dict[str, Any], timeout: float = 30
+) -> dict[str, ClientConnection]:
+    """A presenter socket on each of two workers, by the worker id each handshake names.
+    The server is healthy once one worker answers, so the other may still be starting;
+    sockets are opened in bursts, which the kernel spreads better than one at a time."""
+    by_worker: dict[str, ClientConnection] = {}
+    deadline = time.monotonic() + timeout
+    while len(by_worker) < 2:
+        assert time.monotonic() < deadline, "every presenter socket landed on one worker"
+        for presenter in await asyncio.gather(*(present(server, session) for _ in range(8))):
+            if len(by_worker) < 2 and worker_of(presenter) not in by_worker:
+                by_worker[worker_of(presenter)] = presenter
+            else:
+                await presenter.close()
+        await asyncio.sleep(0.1)  # give a starting worker a moment before the next burst
+    return by_worker

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
-from .client import Organizer, Phone
+from .client import Organizer, Phone, present, presenters_on_both_workers
 from .conftest import RedisServer, RunningServer
-from .test_live_redis import presenters_on_both_workers
 
 GROUP = {
     "kind": "single_choice",
@@ -32,12 +31,6 @@ CHOICE = {
 }
 QA = {"kind": "qa", "id": "ask", "prompt": "Your questions"}
 Message = dict[str, Any]
-
-
-async def present(server: RunningServer, session: Message) -> ClientConnection:
-    url = f"{server.ws_url}/ws/present/{session['id']}"
-    headers = {"Authorization": f"Bearer {session['presenter_key']}"}
-    return await connect(url, additional_headers=headers)
 
 
 async def next_message(

@@ -9,28 +9,17 @@ there); sequences are not, so here a response is new exactly when the insert ret
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
-from ..errors import (
-    NotStorable,
-    OwnQuestion,
-    QuestionLocked,
-    QuestionNotOpen,
-    SessionEnded,
-    TooManyPosts,
-    UnknownItem,
-)
 from ..kinds import ItemRules
 from . import Answer, Posted, Recorded
-from .core import SqlStore, effective_state, now
+from .core import SqlStore, now
+from .rules import post_refusal, refusals, stored_apart_if_refused, vote_refusal
 from .schema import answers, participants, qa_items, qa_votes, questions, responses, sessions
-
-log = logging.getLogger(__name__)
 
 # What PostgreSQL raises for a row it will not take; a lost connection raises
 # OperationalError, which fails the whole batch: nothing in it is acknowledged.
@@ -54,23 +43,11 @@ class PostgresStore(SqlStore):
         return engine(1), engine(8)
 
     def _store_answers(self, conn: Connection, batch: list[Answer]) -> list[Any]:
-        """One transaction for the batch. A row the database refuses splits the batch in
-        halves, stored again each, so the refused answer fails alone."""
-        try:
+        def in_one_transaction(part: list[Answer]) -> list[Any]:
             with conn.begin():
-                return _insert_answers(conn, batch)
-        except ROW_REFUSED as e:
-            if len(batch) > 1:
-                half = len(batch) // 2
-                return self._store_answers(conn, batch[:half]) + self._store_answers(
-                    conn, batch[half:]
-                )
-            log.warning(
-                "the store refused an answer to question %r: %s",
-                batch[0].question_id[:64],
-                type(e).__name__,
-            )
-            return [NotStorable("the store could not take this answer's value; it was not stored")]
+                return _insert_answers(conn, part)
+
+        return stored_apart_if_refused(in_one_transaction, batch, ROW_REFUSED)
 
 
 def _insert_answers(conn: Connection, batch: list[Answer]) -> list[Any]:
@@ -95,18 +72,15 @@ def _insert_answers(conn: Connection, batch: list[Answer]) -> list[Any]:
 
 
 def _refusals(conn: Connection, batch: list[Answer], at: str) -> list[Exception | None]:
-    """Why each answer cannot be taken at `at`. The rows are read FOR SHARE, so a lock or
-    an end committed meanwhile waits for this transaction (questions first, then sessions,
-    the order the facilitator's own changes take them in, so the two never deadlock)."""
+    """The rows `rules.refusals` looks at, read FOR SHARE, so that a lock or an end
+    committed meanwhile waits for this transaction (questions first, then sessions, the
+    order the facilitator's own changes take them in, so the two never deadlock)."""
     session_ids = sorted({a.session_id for a in batch})
-    question_states = {
-        (sid, qid): effective_state(state, deadline, at)
-        for sid, qid, state, deadline in conn.execute(
-            select(questions.c.session_id, questions.c.id, questions.c.state, questions.c.deadline)
-            .where(questions.c.session_id.in_(session_ids))
-            .with_for_update(read=True)
-        )
-    }
+    questions_read = conn.execute(
+        select(questions.c.session_id, questions.c.id, questions.c.state, questions.c.deadline)
+        .where(questions.c.session_id.in_(session_ids))
+        .with_for_update(read=True)
+    ).all()
     session_states = dict(
         conn.execute(
             select(sessions.c.id, sessions.c.state)
@@ -114,18 +88,7 @@ def _refusals(conn: Connection, batch: list[Answer], at: str) -> list[Exception 
             .with_for_update(read=True)
         ).all()
     )
-    out: list[Exception | None] = []
-    for a in batch:
-        state = question_states.get((a.session_id, a.question_id))
-        if session_states.get(a.session_id) != "live":
-            out.append(SessionEnded("this session has ended and takes no more answers"))
-        elif state == "locked":
-            out.append(QuestionLocked(f"question {a.question_id!r} is locked"))
-        elif state != "open":
-            out.append(QuestionNotOpen(f"question {a.question_id!r} is not open yet"))
-        else:
-            out.append(None)
-    return out
+    return refusals(batch, session_states, [tuple(row) for row in questions_read], at)
 
 
 def _response_row(a: Answer, at: str) -> dict[str, Any]:
@@ -265,15 +228,12 @@ def _post_refusal(conn: Connection, answer: Answer, rules: ItemRules) -> Excepti
             qa_items.c.participant_id == answer.participant_id,
         )
     ).scalar_one()
-    if posted >= rules.max_posts:
-        return TooManyPosts(f"at most {rules.max_posts} questions per participant here")
-    return None
+    return post_refusal(int(posted), rules)
 
 
 def _vote_refusal(conn: Connection, answer: Answer, item_id: int) -> Exception | None:
-    """A vote needs a post of this question that the room can see, and not one's own."""
     if not 0 < item_id < 2**31:  # no post has such an id (and PostgreSQL's integer ends there)
-        return UnknownItem(f"question {answer.question_id!r} shows no post {str(item_id)!r}")
+        return vote_refusal(answer, item_id, None)
     item = conn.execute(
         select(qa_items.c.participant_id, qa_items.c.pending, responses.c.hidden)
         .join(responses, responses.c.id == qa_items.c.response_id)
@@ -283,8 +243,5 @@ def _vote_refusal(conn: Connection, answer: Answer, item_id: int) -> Exception |
             qa_items.c.question_id == answer.question_id,
         )
     ).first()
-    if item is None or item.pending or item.hidden:
-        return UnknownItem(f"question {answer.question_id!r} shows no post {str(item_id)!r}")
-    if item.participant_id == answer.participant_id:
-        return OwnQuestion("you cannot vote for your own question")
-    return None
+    found = None if item is None else (item.participant_id, item.pending, item.hidden)
+    return vote_refusal(answer, item_id, found)

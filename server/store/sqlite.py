@@ -5,27 +5,16 @@ else is shared with the other backends (core.py)."""
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from ..errors import (
-    NotStorable,
-    OwnQuestion,
-    QuestionLocked,
-    QuestionNotOpen,
-    SessionEnded,
-    TooManyPosts,
-    UnknownItem,
-)
 from ..kinds import ItemRules
 from . import Answer, Posted, Recorded
-from .core import SqlStore, effective_state, now
-
-log = logging.getLogger(__name__)
+from .core import SqlStore, now
+from .rules import post_refusal, refusals, stored_apart_if_refused, vote_refusal
 
 
 class SqliteStore(SqlStore):
@@ -103,21 +92,9 @@ _ROW_REFUSED = (
 
 
 def _store_answers(raw: Any, batch: list[Answer]) -> list[Any]:
-    """Store a batch in one transaction. If the database refuses a row, the batch is split
-    in halves and each half stored again, so the refused answer fails alone and every other
-    answer commits: one bad answer costs about 2 log2(n) transactions, in order."""
-    try:
-        return _store_in_one_transaction(raw, batch)
-    except _ROW_REFUSED as e:
-        if len(batch) > 1:
-            half = len(batch) // 2
-            return _store_answers(raw, batch[:half]) + _store_answers(raw, batch[half:])
-        log.warning(
-            "the store refused an answer to question %r: %s",
-            batch[0].question_id[:64],
-            type(e).__name__,
-        )
-        return [NotStorable("the store could not take this answer's value; it was not stored")]
+    return stored_apart_if_refused(
+        lambda part: _store_in_one_transaction(raw, part), batch, _ROW_REFUSED
+    )
 
 
 def _store_in_one_transaction(raw: Any, batch: list[Answer]) -> list[Any]:
@@ -183,8 +160,6 @@ def _insert_answers(cursor: Any, batch: list[Answer]) -> list[Any]:
 
 
 def _refusals(cursor: Any, batch: list[Answer], at: str) -> list[Exception | None]:
-    """Why each answer cannot be taken at `at` (read inside the write transaction, so no
-    lock or deadline can slip in between the check and the insert), or None."""
     session_ids = sorted({a.session_id for a in batch})
     marks = ", ".join("?" * len(session_ids))
     session_states = dict(
@@ -192,25 +167,11 @@ def _refusals(cursor: Any, batch: list[Answer], at: str) -> list[Exception | Non
             f"SELECT id, state FROM sessions WHERE id IN ({marks})", session_ids
         ).fetchall()
     )
-    question_states = {
-        (sid, qid): effective_state(state, deadline, at)
-        for sid, qid, state, deadline in cursor.execute(
-            f"SELECT session_id, id, state, deadline FROM questions WHERE session_id IN ({marks})",
-            session_ids,
-        ).fetchall()
-    }
-    out: list[Exception | None] = []
-    for a in batch:
-        state = question_states.get((a.session_id, a.question_id))
-        if session_states.get(a.session_id) != "live":
-            out.append(SessionEnded("this session has ended and takes no more answers"))
-        elif state == "locked":
-            out.append(QuestionLocked(f"question {a.question_id!r} is locked"))
-        elif state != "open":
-            out.append(QuestionNotOpen(f"question {a.question_id!r} is not open yet"))
-        else:
-            out.append(None)
-    return out
+    questions = cursor.execute(
+        f"SELECT session_id, id, state, deadline FROM questions WHERE session_id IN ({marks})",
+        session_ids,
+    ).fetchall()
+    return refusals(batch, session_states, questions, at)
 
 
 def _duplicate_or(cursor: Any, answer: Answer, refusal: Exception) -> Any:
@@ -281,21 +242,14 @@ def _post_refusal(cursor: Any, answer: Answer, rules: ItemRules) -> Exception | 
         "AND participant_id = ?",
         (answer.session_id, answer.question_id, answer.participant_id),
     ).fetchone()
-    if posted >= rules.max_posts:
-        return TooManyPosts(f"at most {rules.max_posts} questions per participant here")
-    return None
+    return post_refusal(posted, rules)
 
 
 def _vote_refusal(cursor: Any, answer: Answer, item_id: int) -> Exception | None:
-    """A vote needs a post of this question that the room can see, and not one's own."""
     item = cursor.execute(
         "SELECT i.participant_id, i.pending, r.hidden FROM qa_items i "
         "JOIN responses r ON r.id = i.response_id "
         "WHERE i.response_id = ? AND i.session_id = ? AND i.question_id = ?",
         (item_id, answer.session_id, answer.question_id),
     ).fetchone()
-    if item is None or item[1] or item[2]:
-        return UnknownItem(f"question {answer.question_id!r} shows no post {str(item_id)!r}")
-    if item[0] == answer.participant_id:
-        return OwnQuestion("you cannot vote for your own question")
-    return None
+    return vote_refusal(answer, item_id, item)
